@@ -1,0 +1,80 @@
+"""Typed FastAPI dependencies: the app's shared parts and a per-request conversation service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from bot.core.config import Settings
+from bot.db.session import Database
+from bot.services.broker import LocalBroker
+from bot.services.conversations import ConversationService
+from bot.services.languages import LanguageRegistry
+from bot.services.rasa_client import RasaClient
+from bot.services.responses import ResponseCatalog
+
+
+@dataclass
+class Components:
+    """What the app builds once at start-up and shares between requests."""
+
+    settings: Settings
+    database: Database
+    rasa: RasaClient
+    languages: LanguageRegistry
+    responses: ResponseCatalog
+    broker: LocalBroker
+    contacts: dict[str, str]
+
+
+def get_components(request: Request) -> Components:
+    components: Components = request.app.state.components
+    return components
+
+
+ComponentsDep = Annotated[Components, Depends(get_components)]
+
+
+def get_session(components: ComponentsDep) -> Iterator[Session]:
+    with components.database.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_conversation_service(components: ComponentsDep, session: SessionDep) -> ConversationService:
+    return ConversationService(
+        session=session,
+        rasa=components.rasa,
+        languages=components.languages,
+        broker=components.broker,
+        contacts=components.contacts,
+        max_chars=components.settings.max_message_chars,
+    )
+
+
+ConversationServiceDep = Annotated[ConversationService, Depends(get_conversation_service)]
+
+
+def request_language(
+    components: ComponentsDep, accept_language: Annotated[str | None, Header()] = None
+) -> str:
+    """The language for messages before a conversation is known (its errors, its start)."""
+    return components.languages.negotiate(accept_language)
+
+
+RequestLanguageDep = Annotated[str, Depends(request_language)]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+BearerTokenDep = Annotated[str | None, Depends(bearer_token)]

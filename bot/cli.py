@@ -1,0 +1,169 @@
+"""`bot …` — the command line for operators and editors.
+
+bot run            start Rasa, the action server and the app under one supervisor
+bot serve          the web app only
+bot rasa           the Rasa server only (tracker store from DATABASE_URL)
+bot actions        the action server only
+bot db upgrade     migrate the database to the newest schema
+bot model train    train the Rasa model if its inputs changed
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import typer
+import uvicorn
+from honcho.environ import parse_procfile
+from honcho.manager import Manager
+
+from bot.core.config import PROJECT_ROOT, Settings, get_settings
+from bot.db import migrate
+from bot.services import assistant_model
+
+app = typer.Typer(
+    help="Guiderum: the chat assistant about ekonomiskt bistånd.", no_args_is_help=True
+)
+db_app = typer.Typer(help="The app's database.", no_args_is_help=True)
+model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(model_app, name="model")
+
+RASA_VENV_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin"
+PACKAGE_DIR = PROJECT_ROOT / "bot"
+
+
+@app.command()
+def serve() -> None:
+    """Run the web app (conversation API, widget, internal endpoints)."""
+    settings = get_settings()
+    uvicorn.run(
+        "bot.main:create_app", factory=True, host=settings.host, port=settings.port,
+        log_level="info", proxy_headers=False,
+    )  # fmt: skip
+
+
+@app.command()
+def rasa() -> None:
+    """Run the Rasa server on loopback with the current model."""
+    settings = get_settings()
+    model = assistant_model.model_path(settings.model_dir)
+    if not model.exists():
+        typer.echo(f"No trained model at {model}. Run `bot model train` first.", err=True)
+        raise typer.Exit(1)
+    env = {**os.environ, **rasa_environment(settings)}
+    command = [
+        str(RASA_VENV_BIN / "rasa"), "run", "--enable-api",
+        "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+        "--model", str(model),
+        "--endpoints", str(PACKAGE_DIR / "endpoints.yml"),
+        "--credentials", str(PACKAGE_DIR / "credentials.yml"),
+    ]  # fmt: skip
+    token = settings.internal_token.get_secret_value()
+    if token:
+        command += ["--auth-token", token]
+    os.execve(command[0], command, env)  # noqa: S606 — replaces this process with Rasa
+
+
+@app.command()
+def actions() -> None:
+    """Run the Rasa action server on loopback."""
+    settings = get_settings()
+    env = {
+        **os.environ,
+        "SANIC_HOST": "127.0.0.1",
+        "GUIDERUM_APP_URL": settings.app_internal_url,
+        "INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
+    }
+    python = str(RASA_VENV_BIN / "python")
+    command = [
+        python,
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(settings.action_port),
+    ]
+    os.chdir(PROJECT_ROOT)
+    os.execve(python, command, env)  # noqa: S606
+
+
+@app.command("run")
+def run_all() -> None:
+    """Start every process in the Procfile under one supervisor; Ctrl-C stops them all."""
+    settings = get_settings()
+    env = dict(os.environ)
+    if not settings.internal_token.get_secret_value():
+        env["INTERNAL_TOKEN"] = secrets.token_urlsafe(32)  # a new shared secret for each start
+    url = f"http://{settings.host}:{settings.port}"
+    threading.Thread(target=_announce_when_ready, args=(url,), daemon=True).start()
+    procfile = parse_procfile((PROJECT_ROOT / "Procfile").read_text(encoding="utf-8"))
+    manager = Manager()
+    for name, command in procfile.processes.items():
+        # Honcho's own `start` would give each process a different PORT; ours share one.
+        manager.add_process(name, command, env=env, cwd=str(PROJECT_ROOT))
+    manager.loop()
+    sys.exit(manager.returncode)
+
+
+def _announce_when_ready(url: str, timeout: float = 600.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                typer.secho(f"\n  Guiderum is ready: open {url}\n", fg="green", bold=True)
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    typer.secho(f"Guiderum did not become ready within {timeout:.0f} s", fg="red", err=True)
+
+
+def rasa_environment(settings: Settings) -> dict[str, str]:
+    """Variables that `bot/domain/endpoints.yml` reads: tracker store, actions, NLG, token."""
+    if settings.is_sqlite:
+        # Beside the app's SQLite file: SQLite is a file per database, not a server.
+        app_db = Path(settings.database_url.removeprefix("sqlite:///"))
+        tracker_url = f"sqlite:///{app_db.with_suffix('.rasa-tracker.db')}"
+        dialect = "sqlite"
+    else:
+        # Rasa has SQLAlchemy 1.4 with psycopg2: drop any driver the app's URL names.
+        scheme, rest = settings.database_url.split("://", 1)
+        tracker_url, dialect = f"postgresql://{rest}", scheme.split("+")[0]
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TRACKER_DIALECT": dialect,
+        "TRACKER_URL": tracker_url,
+        "ACTION_ENDPOINT_URL": f"{settings.action_server_url}/webhook",
+        "NLG_ENDPOINT_URL": f"{settings.app_internal_url}/internal/nlg",
+        "INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
+    }
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the app's tables (Alembic)."""
+    settings = get_settings()
+    if settings.is_sqlite:
+        (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    typer.echo("Database is up to date.")
+
+
+@model_app.command("train")
+def model_train(force: bool = typer.Option(False, help="Train even if nothing changed.")) -> None:
+    """Train the Rasa model when training data, domain or config changed."""
+    assistant_model.train(get_settings().model_dir, force=force)
+
+
+@model_app.command("path")
+def model_path() -> None:
+    """Print the path of the model for the current training data."""
+    typer.echo(assistant_model.model_path(get_settings().model_dir))

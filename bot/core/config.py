@@ -1,0 +1,74 @@
+"""All configuration of the application, read once from the environment.
+
+Every process (app, Rasa launcher, CLI) reads its settings here, so a deployment changes one
+set of environment variables (or a `.env` file) and nothing else.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Environment variables (prefix-free, case-insensitive); see the README's table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Interface the web app listens on.")
+    port: int = Field(8000, description="Port of the web app (PORT).")
+    database_url: str = Field(
+        f"sqlite:///{PROJECT_ROOT / 'var' / 'guiderum.db'}",
+        description="SQLAlchemy URL of the app's database; SQLite file under var/ by default.",
+    )
+    rasa_port: int = Field(5005, description="Port of the Rasa server (loopback only).")
+    action_port: int = Field(5055, description="Port of the Rasa action server (loopback only).")
+    internal_token: SecretStr = Field(
+        SecretStr(""),
+        description="Shared secret between the app, Rasa and the action server. "
+        "`bot run` generates one per start when it is empty.",
+    )
+    rasa_timeout_seconds: float = Field(30.0, description="How long the app waits for Rasa.")
+    default_language: str = Field("sv", description="Language of a conversation with no choice.")
+    max_message_chars: int = Field(2000, description="Longest citizen message accepted.")
+    redis_url: str | None = Field(None, description="Redis for real-time events across processes.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed to call the API from a browser.",
+    )
+    model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def app_internal_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own `Settings(...)` instead."""
+    return Settings()

@@ -1,0 +1,122 @@
+"""The web application: conversation API, widget page, internal endpoints for Rasa.
+
+Run with `bot serve` (or `uvicorn bot.main:create_app --factory`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.api.deps import Components
+from bot.api.routes import conversations, health, internal, languages, pages
+from bot.core.config import Settings, get_settings
+from bot.core.errors import ApiError
+from bot.db.session import Database
+from bot.services.broker import LocalBroker
+from bot.services.contacts import load_contacts
+from bot.services.languages import LanguageRegistry
+from bot.services.rasa_client import RasaClient
+from bot.services.responses import ResponseCatalog
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def build_components(settings: Settings) -> Components:
+    return Components(
+        settings=settings,
+        database=Database(settings.database_url),
+        rasa=RasaClient(
+            settings.rasa_url,
+            settings.action_server_url,
+            token=settings.internal_token.get_secret_value(),
+            timeout=settings.rasa_timeout_seconds,
+        ),
+        languages=LanguageRegistry.load(default=settings.default_language),
+        responses=ResponseCatalog.load(),
+        broker=LocalBroker(),
+        contacts=load_contacts(),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.components = build_components(settings)
+        yield
+        app.state.components.rasa.close()
+        app.state.components.database.dispose()
+
+    app = FastAPI(
+        title="Guiderum",
+        summary="Chat assistant about ekonomiskt bistånd for the City of Stockholm",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+        )
+    _install_error_handlers(app)
+    for module in (conversations, languages, health, internal, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _request_language(request: Request) -> str:
+    registry: LanguageRegistry = request.app.state.components.languages
+    return registry.negotiate(request.headers.get("accept-language"))
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return _error(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        registry: LanguageRegistry = request.app.state.components.languages
+        language = _request_language(request)
+        problems = error.errors()
+        if any(
+            p.get("loc", ())[-1:] == ("text",) and p.get("type") == "string_too_long"
+            for p in problems
+        ):
+            limit = request.app.state.components.settings.max_message_chars
+            return _error(
+                422, "text_too_long", registry.error_text(language, "text_too_long", limit=limit)
+            )
+        return _error(422, "invalid_body", registry.error_text(language, "invalid_body"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        registry: LanguageRegistry = request.app.state.components.languages
+        language = _request_language(request)
+        if error.status_code == 404:
+            return _error(404, "not_found", registry.error_text(language, "not_found"))
+        if error.status_code == 400:  # e.g. a body that is not UTF-8
+            return _error(400, "invalid_body", registry.error_text(language, "invalid_body"))
+        return _error(error.status_code, "http_error", str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+        # The server logs the traceback; the client gets the same JSON shape as for any error.
+        return _error(500, "internal_error", "Something went wrong.")

@@ -1,0 +1,104 @@
+"""The public conversation API's request and response bodies (the contract every channel uses)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ConversationState = Literal["bot", "queued", "agent", "closed"]
+Sender = Literal["citizen", "bot", "agent", "system"]
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Link(BaseModel):
+    title: str
+    url: str
+
+
+class MessageOut(BaseModel):
+    text: str | None = None
+    buttons: list[Button] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    sender: Sender = "bot"
+
+
+class Meta(BaseModel):
+    """What the assistant understood and did; fields that do not apply are null/false/empty."""
+
+    intent: str | None = None
+    confidence: float | None = None
+    topic: str | None = None
+    article_ids: list[str] = Field(default_factory=list)
+    emergency: bool = False
+    handoff: bool = False
+    booking: dict[str, object] | None = None
+
+
+class StartConversation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    language: str | None = Field(
+        None, max_length=35, description="Preferred language (code or Accept-Language value)."
+    )
+
+
+class ConversationStarted(BaseModel):
+    conversation_id: str
+    token: str = Field(description="Bearer token for this conversation; keep it secret.")
+    language: str
+    messages: list[MessageOut]
+
+
+class CitizenMessage(BaseModel):
+    """Either typed text or a button's payload, never both."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(
+        None, max_length=20_000, description="What the citizen typed (at most 2,000 characters)."
+    )
+    payload: str | None = Field(
+        None, max_length=500, description='A quick-reply button\'s payload, e.g. "/greet".'
+    )
+
+
+class Reply(BaseModel):
+    messages: list[MessageOut]
+    language: str
+    state: ConversationState
+    meta: Meta
+
+
+class Transcript(BaseModel):
+    conversation_id: str
+    language: str
+    state: ConversationState
+    messages: list[MessageOut]
+
+
+class LanguageOut(BaseModel):
+    code: str
+    name: str
+    dir: Literal["ltr", "rtl"]
+    ui: dict[str, str]
+
+
+class Languages(BaseModel):
+    languages: list[LanguageOut]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, bool] = Field(default_factory=dict)

@@ -1,0 +1,301 @@
+"""Conversations: start one, take a citizen's message, get the assistant's answer, keep it all.
+
+This is the one path every channel goes through, so later steps (acute detection, redaction of
+personal data, language detection, handoff to a person) are added here, in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.errors import ApiError
+from bot.db.models import Conversation, ConversationEvent, Message
+from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
+from bot.services.broker import Broker
+from bot.services.domain import intent_names
+from bot.services.languages import LanguageRegistry
+from bot.services.rasa_client import AssistantUnavailable, RasaClient
+from bot.services.text import normalise_citizen_text
+
+WELCOME_PAYLOAD = "/welcome"
+_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$", re.DOTALL)
+
+
+@dataclass
+class StartedConversation:
+    conversation: Conversation
+    token: str
+    messages: list[MessageOut]
+
+
+@dataclass
+class _AssistantAnswer:
+    messages: list[MessageOut]
+    meta: Meta
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_authorised(
+    session: Session,
+    languages: LanguageRegistry,
+    conversation_id: str,
+    token: str | None,
+    language: str,
+) -> Conversation:
+    """The conversation, if `token` is its own; unknown ids and wrong tokens both fail."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise ApiError(404, "not_found", languages.error_text(language, "not_found"))
+    if not token or not hmac.compare_digest(conversation.token_hash, hash_token(token)):
+        raise ApiError(401, "unauthorized", languages.error_text(language, "unauthorized"))
+    return conversation
+
+
+class ConversationService:
+    """Everything that happens to a conversation, with storage in the app's database.
+
+    Usage:
+        service = ConversationService(session, rasa, languages, broker, contacts, 2000)
+        started = service.start("en")
+        reply = service.post(started.conversation, text="hello")
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        rasa: RasaClient,
+        languages: LanguageRegistry,
+        broker: Broker,
+        contacts: dict[str, str],
+        max_chars: int,
+    ) -> None:
+        self.session = session
+        self.rasa = rasa
+        self.languages = languages
+        self.broker = broker
+        self.contacts = contacts
+        self.max_chars = max_chars
+
+    # -- lookup -------------------------------------------------------------------------
+
+    def authorised(self, conversation_id: str, token: str | None, language: str) -> Conversation:
+        return find_authorised(self.session, self.languages, conversation_id, token, language)
+
+    # -- start --------------------------------------------------------------------------
+
+    def start(self, language: str) -> StartedConversation:
+        token = secrets.token_urlsafe(32)
+        conversation = Conversation(
+            id=str(uuid.uuid4()), token_hash=hash_token(token), language=language, state="bot"
+        )
+        try:
+            answer = self._ask_assistant(conversation, WELCOME_PAYLOAD)
+        except AssistantUnavailable as error:
+            raise self._unavailable(language) from error
+        self.session.add(conversation)
+        self.session.add(
+            ConversationEvent(
+                conversation_id=conversation.id, kind="started", data={"language": language}
+            )
+        )
+        self._store_bot_messages(conversation, answer.messages)
+        self.session.commit()
+        return StartedConversation(conversation, token, answer.messages)
+
+    # -- a citizen's message ------------------------------------------------------------
+
+    def post(
+        self, conversation: Conversation, text: str | None = None, payload: str | None = None
+    ) -> Reply:
+        citizen_message = self._citizen_message(conversation, text, payload)
+        self.session.add(citizen_message)
+        self.session.commit()  # kept even if the assistant cannot be reached
+
+        if conversation.state != "bot":
+            return self._reply(conversation, [], Meta())
+        try:
+            answer = self._ask_assistant(conversation, self._rasa_text(citizen_message))
+        except AssistantUnavailable as error:
+            citizen_message.status = "undelivered"
+            self.session.add(
+                ConversationEvent(
+                    conversation_id=conversation.id, kind="assistant_unavailable", data={}
+                )
+            )
+            self.session.commit()
+            raise self._unavailable(conversation.language) from error
+
+        citizen_message.status = "answered"
+        citizen_message.intent = answer.meta.intent
+        citizen_message.confidence = answer.meta.confidence
+        self._store_bot_messages(conversation, answer.messages)
+        self.session.commit()
+        return self._reply(conversation, answer.messages, answer.meta)
+
+    def transcript(self, conversation: Conversation) -> Transcript:
+        messages = self.session.scalars(
+            select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
+        )
+        return Transcript(
+            conversation_id=conversation.id,
+            language=conversation.language,
+            state=conversation.state,
+            messages=[_message_out(m) for m in messages],
+        )
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _citizen_message(
+        self, conversation: Conversation, text: str | None, payload: str | None
+    ) -> Message:
+        language = conversation.language
+        if (text is None) == (payload is None):
+            raise ApiError(422, "invalid_body", self.languages.error_text(language, "invalid_body"))
+        if payload is not None:
+            return Message(
+                conversation_id=conversation.id,
+                sender="citizen",
+                language=language,
+                payload=self._checked_payload(payload, language),
+                text=self._button_title(conversation, payload),
+                buttons=[],
+                links=[],
+            )
+        cleaned = normalise_citizen_text(text or "")
+        if not cleaned:
+            raise ApiError(422, "empty_text", self.languages.error_text(language, "empty_text"))
+        if len(cleaned) > self.max_chars:
+            raise ApiError(
+                422,
+                "text_too_long",
+                self.languages.error_text(language, "text_too_long", limit=self.max_chars),
+            )
+        return Message(
+            conversation_id=conversation.id,
+            sender="citizen",
+            language=language,
+            text=cleaned,
+            buttons=[],
+            links=[],
+        )
+
+    def _checked_payload(self, payload: str, language: str) -> str:
+        match = _PAYLOAD.match(payload)
+        valid = match is not None and match["intent"] in intent_names()
+        if valid and match is not None and match["entities"]:
+            try:
+                valid = isinstance(json.loads(match["entities"]), dict)
+            except ValueError:
+                valid = False
+        if not valid:
+            raise ApiError(
+                422, "invalid_payload", self.languages.error_text(language, "invalid_payload")
+            )
+        return payload
+
+    def _button_title(self, conversation: Conversation, payload: str) -> str | None:
+        """What the citizen 'said' by pressing a button: its title in the last bot message."""
+        last_bot = self.session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation.id, Message.sender == "bot")
+            .order_by(Message.id.desc())
+            .limit(5)
+        )
+        for message in last_bot:
+            for button in message.buttons:
+                if button.get("payload") == payload:
+                    return button.get("title")
+        return None
+
+    @staticmethod
+    def _rasa_text(message: Message) -> str:
+        if message.payload:
+            return message.payload
+        # A typed text starting with "/" would be read by Rasa as an intent command.
+        return (message.text or "").lstrip("/") or "?"
+
+    def _ask_assistant(self, conversation: Conversation, text: str) -> _AssistantAnswer:
+        raw = self.rasa.send(conversation.id, text, metadata={"language": conversation.language})
+        meta = Meta()
+        messages = _rasa_messages(raw, meta)
+        understanding = self.rasa.understanding(conversation.id)
+        meta.intent, meta.confidence = understanding.intent, understanding.confidence
+        return _AssistantAnswer(messages, meta)
+
+    def _store_bot_messages(self, conversation: Conversation, messages: list[MessageOut]) -> None:
+        for out in messages:
+            self.session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    sender=out.sender,
+                    text=out.text,
+                    buttons=[b.model_dump() for b in out.buttons],
+                    links=[link.model_dump() for link in out.links],
+                    language=conversation.language,
+                )
+            )
+
+    def _reply(self, conversation: Conversation, messages: list[MessageOut], meta: Meta) -> Reply:
+        return Reply(
+            messages=messages,
+            language=conversation.language,
+            state=conversation.state,
+            meta=meta,
+        )
+
+    def _unavailable(self, language: str) -> ApiError:
+        return ApiError(
+            503,
+            "assistant_unavailable",
+            self.languages.error_text(language, "assistant_unavailable", **self.contacts),
+        )
+
+
+def _rasa_messages(raw: list[dict[str, Any]], meta: Meta) -> list[MessageOut]:
+    """Rasa's REST output as API messages.
+
+    A response's `custom` part arrives as a message of its own after the text: its `links`
+    belong to the message before it and its `meta` (topic, articles, …) to the whole reply.
+    """
+    messages: list[MessageOut] = []
+    for item in raw:
+        custom = item.get("custom")
+        if isinstance(custom, dict):
+            if custom.get("links") and messages:
+                messages[-1].links.extend(Link(**link) for link in custom["links"])
+            for key, value in (custom.get("meta") or {}).items():
+                if key in Meta.model_fields:
+                    setattr(meta, key, value)
+        if item.get("text") or item.get("buttons"):
+            messages.append(
+                MessageOut(
+                    text=item.get("text"),
+                    buttons=[
+                        Button(title=b["title"], payload=b["payload"])
+                        for b in item.get("buttons") or []
+                    ],
+                )
+            )
+    return messages
+
+
+def _message_out(message: Message) -> MessageOut:
+    return MessageOut(
+        text=message.text,
+        buttons=[Button(**b) for b in message.buttons],
+        links=[Link(**link) for link in message.links],
+        sender=message.sender,
+    )

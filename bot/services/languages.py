@@ -1,0 +1,92 @@
+"""The languages the service speaks, read from `bot/locales/<code>.yml`.
+
+A language exists when its locale file exists; nothing else in the code lists languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    dir: str
+    ui: dict[str, str]
+    errors: dict[str, str]
+
+
+class LanguageRegistry:
+    """Lookup of languages and their own UI and error texts.
+
+    Usage:
+        languages = LanguageRegistry.load()
+        languages.negotiate("en-GB")            # -> "en"
+        languages.error_text("en", "empty_text")
+    """
+
+    def __init__(self, languages: dict[str, Language], default: str) -> None:
+        if default not in languages:
+            raise ValueError(f"default language {default!r} has no locale file in {LOCALES_DIR}")
+        self._languages = languages
+        self.default = default
+
+    @classmethod
+    def load(cls, directory: Path = LOCALES_DIR, default: str = "sv") -> LanguageRegistry:
+        languages: dict[str, Language] = {}
+        for path in sorted(directory.glob("*.yml")):
+            raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            code = raw["code"]
+            if code != path.stem:
+                raise ValueError(f"{path}: code {code!r} must match the file name")
+            languages[code] = Language(code, raw["name"], raw["dir"], raw["ui"], raw["errors"])
+        return cls(languages, default)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._languages
+
+    def all(self) -> list[Language]:
+        return list(self._languages.values())
+
+    def get(self, code: str) -> Language:
+        return self._languages.get(code) or self._languages[self.default]
+
+    def negotiate(self, *candidates: str | None) -> str:
+        """The first supported language among the candidates (exact tag, then primary subtag)."""
+        for candidate in candidates:
+            if not candidate:
+                continue
+            for tag in _accept_language_tags(candidate):
+                if tag in self._languages:
+                    return tag
+                primary = tag.split("-")[0]
+                if primary in self._languages:
+                    return primary
+        return self.default
+
+    def error_text(self, code: str, key: str, **values: object) -> str:
+        template = self.get(code).errors.get(key) or self.get(self.default).errors[key]
+        return template.format(**values)
+
+
+def _accept_language_tags(header: str) -> list[str]:
+    """Tags from a language code or an Accept-Language header, best first."""
+    weighted: list[tuple[float, str]] = []
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            weighted.append((quality, tag.lower()))
+    return [tag for _, tag in sorted(weighted, key=lambda item: -item[0])]

@@ -1,0 +1,90 @@
+"""The citizen's chat widget in real headless Chromium against the real system."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.integration.stack import Stack
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser, stack: Stack) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 800}, locale="sv-SE", has_touch=True
+    )
+    page = context.new_page()
+    page.goto(stack.url)
+    yield page
+    context.close()
+
+
+def test_citizen_sends_a_message_and_sees_the_reply(phone_page: Page) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    expect(chat.locator(".gr-message--bot").first).to_contain_text("Guiderum")
+    phone_page.get_by_test_id("chat-input").fill("hej")
+    phone_page.get_by_test_id("chat-send").click()
+    expect(chat.locator(".gr-message--citizen").last).to_contain_text("hej")
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("Vad vill du fråga")
+
+
+def test_keyboard_only_with_enter_and_focus_back_in_the_input(phone_page: Page) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    expect(chat.locator(".gr-message--bot").first).to_be_visible()
+    box = phone_page.get_by_test_id("chat-input")
+    box.focus()
+    phone_page.keyboard.type("tack")
+    phone_page.keyboard.press("Enter")
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("Varsågod")
+    expect(box).to_be_focused()
+
+
+def test_quick_reply_button_and_accessible_structure(phone_page: Page) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    expect(chat.locator("[role=log][aria-live=polite]")).to_have_count(1)
+    expect(phone_page.get_by_label("Skriv din fråga")).to_be_visible()
+    chat.locator(".gr-quick-reply").first.click()
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("allmänna frågor")
+
+
+def test_citizen_text_is_shown_as_text_never_as_html(phone_page: Page) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    expect(chat.locator(".gr-message--bot").first).to_be_visible()
+    attack = "<img src=x onerror=\"document.title='pwned'\">"
+    phone_page.get_by_test_id("chat-input").fill(attack)
+    phone_page.get_by_test_id("chat-send").click()
+    expect(chat.locator(".gr-message--citizen").last).to_contain_text("<img src=x")
+    expect(chat.locator("img")).to_have_count(0)
+    assert phone_page.title() != "pwned"
+
+
+def test_reload_continues_the_same_conversation(phone_page: Page) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    expect(chat.locator(".gr-message--bot").first).to_be_visible()
+    phone_page.get_by_test_id("chat-input").fill("hej")
+    phone_page.get_by_test_id("chat-send").click()
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("Vad vill du fråga")
+    phone_page.reload()
+    citizen_messages = phone_page.get_by_test_id("guiderum-chat").locator(".gr-message--citizen")
+    expect(citizen_messages).to_have_count(1)
+    expect(citizen_messages.first).to_contain_text("hej")

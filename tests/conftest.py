@@ -1,0 +1,140 @@
+"""Shared fixtures: databases (SQLite and the machine's PostgreSQL) and a stand-in Rasa.
+
+The stand-in Rasa (an httpx transport) is only for the app's own unit tests; the tests under
+`tests/integration` and `tests/browser` run the real trained model and action server.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.api.deps import Components
+from bot.core.config import Settings
+from bot.db import migrate
+from bot.main import create_app
+from bot.services.rasa_client import RasaClient
+from tests.integration.stack import Stack
+
+POSTGRES_ADMIN = "postgresql://127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test session, dropped afterwards."""
+    name = f"guiderum_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://127.0.0.1:5432/{name}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'guiderum.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgres(url)
+    migrate.upgrade(url)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+
+class FakeRasa:
+    """A stand-in for the Rasa server and action server, speaking their HTTP APIs.
+
+    It answers every message with one text (and optional buttons) and reports a fixed intent,
+    so the app's own behaviour can be tested without a trained model.
+    """
+
+    def __init__(self) -> None:
+        self.up = True
+        self.actions_up = True
+        self.intent = "greet"
+        self.confidence = 0.97
+        self.reply: list[dict[str, Any]] = [{"text": "Hej!"}]
+        self.received: list[dict[str, Any]] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/health":
+            return httpx.Response(200 if self.actions_up else 503, json={"status": "ok"})
+        if not self.up:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/webhooks/rest/webhook":
+            body = json.loads(request.content)
+            self.received.append(body)
+            return httpx.Response(
+                200, json=[{"recipient_id": body["sender"], **r} for r in self.reply]
+            )
+        if request.url.path.endswith("/tracker"):
+            intent = {"name": self.intent, "confidence": self.confidence}
+            return httpx.Response(200, json={"latest_message": {"intent": intent}})
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "models/test.tar.gz"})
+        return httpx.Response(404)
+
+
+@pytest.fixture
+def fake_rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+AppFactory = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_client(fake_rasa: FakeRasa, database_url: str) -> Iterator[AppFactory]:
+    """Builds a TestClient of the real app on a real database, with the stand-in Rasa."""
+    clients: list[TestClient] = []
+
+    def factory(**overrides: Any) -> TestClient:
+        settings = Settings(database_url=database_url, **overrides)
+        app = create_app(settings)
+        client = TestClient(app)
+        client.__enter__()
+        components: Components = app.state.components
+        components.rasa.close()
+        components.rasa = RasaClient(
+            settings.rasa_url,
+            settings.action_server_url,
+            transport=httpx.MockTransport(fake_rasa.handler),
+        )
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: AppFactory) -> TestClient:
+    return make_client()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real system — trained Rasa model, action server, app on SQLite — for the session."""
+    directory = tmp_path_factory.mktemp("stack")
+    url = f"sqlite:///{directory / 'guiderum.db'}"
+    migrate.upgrade(url)
+    running = Stack(url, directory / "logs")
+    running.start()
+    yield running
+    running.stop()

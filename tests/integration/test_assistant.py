@@ -1,0 +1,146 @@
+"""The real assistant end to end over HTTP: trained Rasa model, action server, app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+
+class Citizen:
+    """A citizen's side of a conversation, through the public API only."""
+
+    def __init__(self, stack: Stack, language: str | None = None) -> None:
+        self.http = httpx.Client(base_url=stack.url, timeout=60)
+        started = self.http.post(
+            "/api/conversations", json={"language": language} if language else None
+        )
+        assert started.status_code == 201, started.text
+        self.started: dict[str, Any] = started.json()
+        self.http.headers["Authorization"] = f"Bearer {self.started['token']}"
+        self.id = self.started["conversation_id"]
+
+    def say(self, text: str) -> dict[str, Any]:
+        return self._send({"text": text})
+
+    def press(self, payload: str) -> dict[str, Any]:
+        response = self.http.post(
+            f"/api/conversations/{self.id}/messages", json={"payload": payload}
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+
+def texts(reply: dict[str, Any]) -> str:
+    return " ".join(m["text"] or "" for m in reply["messages"])
+
+
+def test_welcome_has_privacy_notice_and_a_button(stack: Stack) -> None:
+    swedish = Citizen(stack, "sv").started
+    assert swedish["language"] == "sv"
+    assert "Guiderum" in swedish["messages"][0]["text"]
+    assert "personnummer" in swedish["messages"][1]["text"]
+    assert swedish["messages"][0]["buttons"][0]["payload"] == "/ask_capabilities"
+    english = Citizen(stack, "en").started
+    assert "do not write your personal identity number" in english["messages"][1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "intent", "expected"),
+    [
+        ("sv", "hej", "greet", "Vad vill du fråga"),
+        ("sv", "tack så mycket", "thank", "Varsågod"),
+        ("sv", "är du en robot", "bot_challenge", "chattrobot"),
+        ("sv", "vad kan du hjälpa mig med", "ask_capabilities", "allmänna frågor"),
+        ("sv", "hej då", "goodbye", "Hej då"),
+        ("sv", "hur söker jag bygglov", "out_of_scope", "08-508 00 508"),
+        ("en", "hello", "greet", "What would you like to ask"),
+        ("en", "thank you", "thank", "welcome"),
+        ("en", "am I talking to a human", "bot_challenge", "not a person"),
+        ("en", "what can you do", "ask_capabilities", "general questions"),
+        ("en", "bye", "goodbye", "Goodbye"),
+        ("en", "when is the garbage collected", "out_of_scope", "08-508 00 508"),
+    ],
+)
+def test_first_dialogue(stack: Stack, language: str, text: str, intent: str, expected: str) -> None:
+    reply = Citizen(stack, language).say(text)
+    assert reply["meta"]["intent"] == intent
+    assert reply["meta"]["confidence"] > 0.5
+    assert expected in texts(reply)
+    assert reply["language"] == language
+    assert reply["state"] == "bot"
+
+
+def test_out_of_scope_offers_a_tappable_phone_link(stack: Stack) -> None:
+    reply = Citizen(stack, "en").say("where can I park my car")
+    assert {"title": "Call the contact centre 08-508 00 508", "url": "tel:+46850800508"} in [
+        link for message in reply["messages"] for link in message["links"]
+    ]
+
+
+def test_button_payload_and_restart(stack: Stack) -> None:
+    citizen = Citizen(stack, "sv")
+    assert "allmänna frågor" in texts(citizen.press("/ask_capabilities"))
+    assert "börjar om" in texts(citizen.say("börja om"))
+    assert "Vad vill du fråga" in texts(citizen.say("hej"))  # the conversation goes on
+
+
+def test_unanswered_action_records_misses_and_points_to_a_person(stack: Stack) -> None:
+    """The action server's action with a tracker fixture, against the real app."""
+    citizen = Citizen(stack, "sv")
+    tracker = {
+        "sender_id": citizen.id, "slots": {}, "events": [], "paused": False,
+        "latest_message": {"text": "blork", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                           "entities": [], "metadata": {"language": "sv"}},
+        "active_loop": {}, "latest_action_name": "action_listen",
+    }  # fmt: skip
+    body = {"next_action": "action_unanswered", "sender_id": citizen.id, "tracker": tracker,
+            "domain": {}, "version": "3.6.2"}  # fmt: skip
+    first = httpx.post(f"{stack.action_url}/webhook", json=body, timeout=30).json()
+    assert [r["response"] for r in first["responses"]] == ["utter_did_not_understand"]
+
+
+def test_transcript_has_both_directions_with_understanding(stack: Stack) -> None:
+    citizen = Citizen(stack, "en")
+    citizen.say("hello")
+    transcript = citizen.http.get(f"/api/conversations/{citizen.id}").json()
+    assert [m["sender"] for m in transcript["messages"]] == ["bot", "bot", "citizen", "bot"]
+
+
+def test_readiness_reports_every_part(stack: Stack) -> None:
+    ready = httpx.get(f"{stack.url}/readyz").json()
+    assert ready == {
+        "status": "ok",
+        "checks": {"rasa": True, "action_server": True, "database": True},
+    }
+
+
+def test_rasa_api_needs_the_shared_secret(stack: Stack) -> None:
+    assert httpx.get(f"{stack.rasa_url}/status").status_code == 401
+    token = stack.env["INTERNAL_TOKEN"]
+    assert httpx.get(f"{stack.rasa_url}/status", params={"token": token}).status_code == 200
+
+
+def test_rasa_and_action_server_listen_on_loopback_only(stack: Stack) -> None:
+    for url in (stack.rasa_url, stack.action_url):
+        port = int(url.rsplit(":", 1)[1])
+        listening = _listening_addresses(port)
+        assert listening, f"nothing listens on {port}"
+        assert all(address.startswith("127.") for address in listening), listening
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on `port` (from /proc/net/tcp)."""
+    found: set[str] = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:  # noqa: SIM115
+        local, state = line.split()[1], line.split()[3]
+        address_hex, port_hex = local.split(":")
+        if state == "0A" and int(port_hex, 16) == port:
+            octets = [str(int(address_hex[i : i + 2], 16)) for i in range(6, -1, -2)]
+            found.add(".".join(octets))
+    return found
