@@ -12,7 +12,7 @@ PIP_FLAGS := --disable-pip-version-check --progress-bar on
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help run test setup venvs db model browser lint typecheck validate pytest \
-        conversation-test bench lock clean
+        conversation-test knowledge-check bench lock clean
 
 help:
 	@echo "make run    set up everything and start Guiderum on http://127.0.0.1:$${PORT:-8000}"
@@ -58,7 +58,7 @@ browser:
 
 # --- checks ---------------------------------------------------------------------------------
 
-test: setup browser lint typecheck validate pytest conversation-test
+test: setup browser lint typecheck validate knowledge-check pytest conversation-test
 	@printf '\n\033[1;32mAll checks passed.\033[0m\n'
 
 lint: $(APP_VENV)/.installed
@@ -74,6 +74,10 @@ typecheck: venvs
 validate: venvs
 	$(call step,rasa data validate)
 	$(RASA)/rasa data validate --config config.yml --domain bot/domain --data nlu_data stories
+
+knowledge-check: $(APP_VENV)/.installed
+	$(call step,bot knowledge check)
+	$(APP)/bot knowledge check
 
 pytest: setup browser
 	$(call step,pytest (unit and integration))

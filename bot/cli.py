@@ -15,6 +15,7 @@ import secrets
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,8 @@ import uvicorn
 from honcho.environ import parse_procfile
 from honcho.manager import Manager
 
+from bot.catalogue.articles import load_catalogue
+from bot.catalogue.check import check_catalogue
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
 from bot.services import assistant_model
@@ -32,8 +35,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The app's database.", no_args_is_help=True)
 model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
+knowledge_app = typer.Typer(help="The information catalogue in knowledge/.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(model_app, name="model")
+app.add_typer(knowledge_app, name="knowledge")
 
 RASA_VENV_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin"
 PACKAGE_DIR = PROJECT_ROOT / "bot"
@@ -167,3 +172,17 @@ def model_train(force: bool = typer.Option(False, help="Train even if nothing ch
 def model_path() -> None:
     """Print the path of the model for the current training data."""
     typer.echo(assistant_model.model_path(get_settings().model_dir))
+
+
+@knowledge_app.command("check")
+def knowledge_check() -> None:
+    """Check every article: fields, topics, dates, links, duplicates, lengths, translations."""
+    catalogue = load_catalogue()
+    problems = check_catalogue(catalogue, get_settings().catalogue_languages, date.today())
+    if not problems:
+        typer.secho(f"All {len(catalogue.articles)} articles are fine.", fg="green")
+        return
+    typer.secho(f"{len(problems)} things to fix in knowledge/articles/:", fg="red", bold=True)
+    for problem in problems:
+        typer.echo(f"  - {problem}")
+    raise typer.Exit(1)

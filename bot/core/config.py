@@ -37,16 +37,19 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = Field(30.0, description="How long the app waits for Rasa.")
     default_language: str = Field("sv", description="Language of a conversation with no choice.")
     max_message_chars: int = Field(2000, description="Longest citizen message accepted.")
-    redis_url: str | None = Field(None, description="Redis for real-time events across processes.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated origins allowed to call the API from a browser.",
     )
+    catalogue_languages: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["sv-x-easy", "en"],
+        description="Languages every article must be translated into (comma-separated).",
+    )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "catalogue_languages", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value

@@ -29,9 +29,10 @@ class Citizen:
         return self._send({"text": text})
 
     def press(self, payload: str) -> dict[str, Any]:
-        response = self.http.post(
-            f"/api/conversations/{self.id}/messages", json={"payload": payload}
-        )
+        return self._send({"payload": payload})
+
+    def _send(self, body: dict[str, str]) -> dict[str, Any]:
+        response = self.http.post(f"/api/conversations/{self.id}/messages", json=body)
         assert response.status_code == 200, response.text
         return dict(response.json())
 
@@ -144,3 +145,12 @@ def _listening_addresses(port: int) -> set[str]:
             octets = [str(int(address_hex[i : i + 2], 16)) for i in range(6, -1, -2)]
             found.add(".".join(octets))
     return found
+
+
+def test_event_stream_needs_the_token_and_opens(stack: Stack) -> None:
+    citizen = Citizen(stack, "sv")
+    url = f"{stack.url}/api/conversations/{citizen.id}/events"
+    assert httpx.get(url, params={"token": "wrong"}).status_code == 401
+    with httpx.stream("GET", url, params={"token": citizen.started["token"]}, timeout=10) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert next(stream.iter_text()).startswith(": connected")

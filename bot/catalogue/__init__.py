@@ -1,0 +1,1 @@
+"""The information catalogue: articles in `knowledge/`, their checks and their search index."""
