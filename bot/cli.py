@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -26,6 +27,8 @@ from honcho.manager import Manager
 
 from bot.catalogue.articles import load_catalogue
 from bot.catalogue.check import check_catalogue
+from bot.catalogue.embeddings import E5Embedder
+from bot.catalogue.search import SearchIndex, catalogue_passages
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
 from bot.services import assistant_model
@@ -115,7 +118,9 @@ def run_all() -> None:
         # Honcho's own `start` would give each process a different PORT; ours share one.
         manager.add_process(name, command, env=env, cwd=str(PROJECT_ROOT))
     manager.loop()
-    sys.exit(manager.returncode)
+    # Stopped by Ctrl-C or SIGTERM: a normal end. Otherwise report the failing process's code.
+    stopped = {None, 0, 130, -signal.SIGINT, -signal.SIGTERM}
+    sys.exit(0 if manager.returncode in stopped else manager.returncode)
 
 
 def _announce_when_ready(url: str, timeout: float = 600.0) -> None:
@@ -186,3 +191,23 @@ def knowledge_check() -> None:
     for problem in problems:
         typer.echo(f"  - {problem}")
     raise typer.Exit(1)
+
+
+@knowledge_app.command("index")
+def knowledge_index() -> None:
+    """Rebuild the search index; only new or changed passages are embedded."""
+    started = time.monotonic()
+    settings = get_settings()
+    path = settings.search_index_path
+    previous = SearchIndex.load(path) if path.exists() else None
+    passages = catalogue_passages(load_catalogue(), date.today())
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\r  embedding new or changed passages: {done}/{total}", nl=False)
+
+    index = SearchIndex.build(passages, E5Embedder(), previous, progress)
+    index.save(path)
+    typer.echo(
+        f"\nIndexed {len(passages)} passages of "
+        f"{len({p.article_id for p in passages})} articles in {time.monotonic() - started:.1f} s."
+    )

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         default_factory=lambda: ["sv-x-easy", "en"],
         description="Languages every article must be translated into (comma-separated).",
     )
+    search_index_path: Path = Field(
+        PROJECT_ROOT / "var" / "index" / "catalogue.npz",
+        description="The catalogue's search index (built by `bot knowledge index`).",
+    )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
 
     @field_validator("cors_origins", "catalogue_languages", mode="before")

@@ -1,0 +1,144 @@
+"""Hybrid search with the real multilingual model on a small catalogue."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue.articles import load_catalogue
+from bot.catalogue.embeddings import E5Embedder, Vectors
+from bot.catalogue.normalise import fold, search_terms
+from bot.catalogue.search import SearchIndex, catalogue_passages
+
+ARTICLES = {
+    "riksnormen": (
+        "norm",
+        "Hur mycket är riksnormen?",
+        "Riksnormen för en vuxen som bor ensam är 5 220 kronor i månaden 2026.",
+        ["Hur mycket pengar får man i försörjningsstöd?"],
+        None,
+    ),
+    "overklaga": (
+        "overklaga",
+        "Hur överklagar jag ett beslut?",
+        "Du kan överklaga ett beslut om ekonomiskt bistånd inom tre veckor.",
+        ["Jag fick avslag, vad gör jag?"],
+        None,
+    ),
+    "socialjouren": (
+        "akut",
+        "Vad är socialjouren?",
+        "Socialjouren hjälper på kvällar, nätter och helger när det är akut.",
+        ["Vem kan jag ringa på natten?"],
+        None,
+    ),
+    "gammal-norm": (
+        "norm",
+        "Riksnormen 2025",
+        "Riksnormen 2025 var lägre än i dag.",
+        ["Vad var normen förra året?"],
+        "2025-12-31",
+    ),
+}
+
+SV = """---
+id: {id}
+topic: {topic}
+title: {title}
+summary: {summary}
+questions: {questions}
+sources: [{{url: "https://example.se", title: Exempel, retrieved: 2026-11-01}}]
+valid_until: {until}
+reviewed: {{date: 2026-11-01, by: Redaktionen, notes: []}}
+---
+{summary} Mer text om detta för den som vill läsa mer här.
+"""
+
+
+class CountingEmbedder(E5Embedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded = 0
+
+    def passages(self, texts: list[str]) -> Vectors:
+        self.embedded += len(texts)
+        return super().passages(texts)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> CountingEmbedder:
+    return CountingEmbedder()
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory, embedder: CountingEmbedder) -> SearchIndex:
+    root = tmp_path_factory.mktemp("knowledge")
+    for article_id, (topic, title, summary, questions, until) in ARTICLES.items():
+        (root / article_id).mkdir()
+        (root / article_id / "sv.md").write_text(
+            SV.format(id=article_id, topic=topic, title=title, summary=summary,
+                      questions=questions, until=until or "null"),
+            encoding="utf-8",
+        )  # fmt: skip
+    passages = catalogue_passages(load_catalogue(root), date(2026, 11, 24))
+    return SearchIndex.build(passages, embedder)
+
+
+def test_expired_articles_are_not_indexed(index: SearchIndex) -> None:
+    assert {p.article_id for p in index.passages} == {"riksnormen", "overklaga", "socialjouren"}
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("hur mkt pengar får man från soc", "sv", "riksnormen"),
+        ("jag vill klaga på beslutet om avslag", "sv", "overklaga"),
+        ("who can I call at night when it is urgent", "en", "socialjouren"),
+        ("كم المبلغ الذي أحصل عليه من المساعدة المالية في الشهر", "ar", "riksnormen"),
+        ("sidee racfaan uga qaataa go'aanka", "so", "overklaga"),
+    ],
+)
+def test_finds_the_right_article_across_languages(
+    index: SearchIndex, embedder: E5Embedder, question: str, language: str, expected: str
+) -> None:
+    hits = index.search(question, language, embedder, limit=3)
+    assert hits[0].article_id == expected
+    assert hits[0].score >= hits[1].score
+    assert 0 < hits[0].similarity <= 1
+
+
+def test_saved_index_loads_and_searches_the_same(
+    index: SearchIndex, embedder: E5Embedder, tmp_path: Path
+) -> None:
+    index.save(tmp_path / "index.npz")
+    loaded = SearchIndex.load(tmp_path / "index.npz")
+    question = "hur överklagar man"
+    assert loaded.search(question, "sv", embedder) == index.search(question, "sv", embedder)
+
+
+def test_rebuild_embeds_only_changed_passages(
+    index: SearchIndex, embedder: CountingEmbedder
+) -> None:
+    before = embedder.embedded
+    changed = [*index.passages[:-1], index.passages[-1].__class__(
+        **{**index.passages[-1].__dict__, "text": "En helt ny mening om socialjouren."}
+    )]  # fmt: skip
+    SearchIndex.build(changed, embedder, previous=index)
+    assert embedder.embedded - before == 1
+
+
+def test_search_terms_fold_accents_and_lemmatise() -> None:
+    assert fold("Försörjningsstöd") == "forsorjningsstod"
+    assert search_terms("Ansökningar om försörjningsstöd", "sv") == [
+        "ansokning",
+        "forsorjningsstod",
+    ]
+    assert search_terms("applying for benefits", "en") == ["apply", "benefit"]
+    assert search_terms("Waxaan u baahanahay caawimaad", "so") == [
+        "waxaan",
+        "u",
+        "baahanahay",
+        "caawimaad",
+    ]
