@@ -12,11 +12,12 @@ PIP_FLAGS := --disable-pip-version-check --progress-bar on
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help run test setup venvs db model browser lint typecheck validate pytest \
-        conversation-test knowledge-check bench lock clean
+        conversation-test knowledge-check index eval bench lock clean
 
 help:
 	@echo "make run    set up everything and start Guiderum on http://127.0.0.1:$${PORT:-8000}"
 	@echo "make test   set up everything and run every check (lint, types, data, tests)"
+	@echo "make eval   search quality on held-out questions, per language"
 	@echo "make bench  latency and memory benchmark against a running system (see bench/)"
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ model: venvs
 	$(call step,Rasa model)
 	$(APP)/bot model train
 
-setup: venvs db model
+setup: venvs db model index
 
 run: setup
 	$(call step,Starting Rasa, the action server and the app (Ctrl-C stops them all))
@@ -89,6 +90,14 @@ conversation-test: setup
 	  --fail-on-prediction-errors --out var/results
 
 # --- other ----------------------------------------------------------------------------------
+
+index: $(APP_VENV)/.installed
+	$(call step,Search index of the catalogue)
+	$(APP)/bot knowledge index
+
+eval: index
+	$(call step,Evaluation on held-out questions)
+	$(APP)/bot knowledge eval
 
 bench: venvs
 	$(APP)/python bench/latency.py

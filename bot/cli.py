@@ -28,6 +28,7 @@ from honcho.manager import Manager
 from bot.catalogue.articles import load_catalogue
 from bot.catalogue.check import check_catalogue
 from bot.catalogue.embeddings import E5Embedder
+from bot.catalogue.evaluation import evaluate, load_questions
 from bot.catalogue.search import SearchIndex, catalogue_passages
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
@@ -211,3 +212,16 @@ def knowledge_index() -> None:
         f"\nIndexed {len(passages)} passages of "
         f"{len({p.article_id for p in passages})} articles in {time.monotonic() - started:.1f} s."
     )
+
+
+@knowledge_app.command("eval")
+def knowledge_eval() -> None:
+    """Topic accuracy@1 and recall@3 per language on the held-out questions, and latency."""
+    settings = get_settings()
+    if not settings.search_index_path.exists():
+        typer.echo("No search index yet: run `bot knowledge index` first.", err=True)
+        raise typer.Exit(1)
+    embedder = E5Embedder()
+    embedder.warm_up()
+    result = evaluate(SearchIndex.load(settings.search_index_path), embedder, load_questions())
+    typer.echo(result.table())

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.deps import Components
-from bot.api.routes import conversations, health, internal, languages, pages
+from bot.api.routes import conversations, guide, health, internal, languages, pages
+from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import Settings, get_settings
 from bot.core.errors import ApiError
 from bot.db.session import Database
+from bot.services.answers import CatalogueSearch
 from bot.services.broker import LocalBroker
 from bot.services.contacts import load_contacts
 from bot.services.languages import LanguageRegistry
@@ -44,6 +47,13 @@ def build_components(settings: Settings) -> Components:
         responses=ResponseCatalog.load(),
         broker=LocalBroker(),
         contacts=load_contacts(),
+        search=CatalogueSearch(
+            settings.search_index_path,
+            E5Embedder(),
+            answer_threshold=settings.answer_threshold,
+            clarify_threshold=settings.clarify_threshold,
+            public_url=settings.public_url,
+        ),
     )
 
 
@@ -71,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
         )
     _install_error_handlers(app)
-    for module in (conversations, languages, health, internal, pages):
+    for module in (conversations, languages, health, internal, pages, guide):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
@@ -88,7 +98,14 @@ def _request_language(request: Request) -> str:
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+    async def api_error(request: Request, error: ApiError) -> Response:
+        if request.url.path.startswith("/guide"):  # a person reading pages gets a page
+            message = escape(error.message)
+            page = (
+                f'<!doctype html><html lang="sv"><meta charset="utf-8"><title>{message}</title>'
+                f'<h1>{message}</h1><p><a href="/guide">Guiderum</a></p></html>'
+            )
+            return HTMLResponse(page, status_code=error.status)
         return _error(error.status, error.code, error.message)
 
     @app.exception_handler(RequestValidationError)

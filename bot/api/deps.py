@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.db.session import Database
+from bot.services.answers import CatalogueSearch
 from bot.services.broker import LocalBroker
 from bot.services.conversations import ConversationService
 from bot.services.languages import LanguageRegistry
@@ -29,6 +30,7 @@ class Components:
     responses: ResponseCatalog
     broker: LocalBroker
     contacts: dict[str, str]
+    search: CatalogueSearch
 
 
 def get_components(request: Request) -> Components:

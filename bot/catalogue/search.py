@@ -151,7 +151,7 @@ class SearchIndex:
             for article in dense
         }
         topic_of = {p.article_id: p.topic for p in self.passages}
-        best = sorted(fused, key=lambda a: -fused[a])[:limit]
+        best = sorted(fused, key=lambda a: (-fused[a], -dense[a]))[:limit]  # ties: meaning wins
         return [Hit(a, topic_of[a], fused[a], float(dense[a])) for a in best]
 
     def _bm25_scores(self, question: str, language: str) -> np.ndarray:

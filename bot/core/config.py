@@ -49,6 +49,15 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "var" / "index" / "catalogue.npz",
         description="The catalogue's search index (built by `bot knowledge index`).",
     )
+    public_base_url: str = Field(
+        "", description="Public address of the app, for links in answers (default: HOST:PORT)."
+    )
+    answer_threshold: float = Field(
+        0.885, description="Similarity from which the best article is given as the answer."
+    )
+    clarify_threshold: float = Field(
+        0.865, description="Similarity from which up to three articles are offered to choose from."
+    )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
 
     @field_validator("cors_origins", "catalogue_languages", mode="before")
@@ -57,6 +66,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @property
+    def public_url(self) -> str:
+        """Where citizens reach the app; links in answers point here."""
+        return self.public_base_url or f"http://{self.host}:{self.port}"
 
     @property
     def rasa_url(self) -> str:

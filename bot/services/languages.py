@@ -21,6 +21,8 @@ class Language:
     dir: str
     ui: dict[str, str]
     errors: dict[str, str]
+    topics: dict[str, str]
+    guide: dict[str, str]
 
 
 class LanguageRegistry:
@@ -46,7 +48,9 @@ class LanguageRegistry:
             code = raw["code"]
             if code != path.stem:
                 raise ValueError(f"{path}: code {code!r} must match the file name")
-            languages[code] = Language(code, raw["name"], raw["dir"], raw["ui"], raw["errors"])
+            languages[code] = Language(
+                code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"], raw["guide"]
+            )
         return cls(languages, default)
 
     def __contains__(self, code: object) -> bool:

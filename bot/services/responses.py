@@ -71,7 +71,7 @@ class ResponseCatalog:
         return {
             "text": _fill(chosen.get("text"), values),
             "buttons": [
-                {"title": _fill(b["title"], values), "payload": b["payload"]}
+                {"title": _fill(b["title"], values), "payload": _fill(b["payload"], values)}
                 for b in chosen.get("buttons", [])
             ],
             "custom": _fill_custom(chosen.get("custom"), values),

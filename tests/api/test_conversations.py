@@ -202,7 +202,12 @@ def test_health_and_readiness(client: TestClient, fake_rasa: FakeRasa) -> None:
     fake_rasa.up = False
     ready = client.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json()["checks"] == {"rasa": False, "action_server": True, "database": True}
+    assert ready.json()["checks"] == {
+        "rasa": False,
+        "action_server": True,
+        "database": True,
+        "search_index": True,
+    }
 
 
 def test_languages_list_own_names_and_ui_texts(client: TestClient) -> None:

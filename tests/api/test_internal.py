@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.api.test_conversations import send, start
-from tests.conftest import AppFactory, FakeRasa
+from tests.conftest import AppFactory
 
 
 def nlg(client: TestClient, response: str, language: str | None, token: str = "") -> Any:
@@ -45,19 +44,3 @@ def test_internal_endpoints_require_the_shared_token(make_client: AppFactory) ->
     assert nlg(client, "utter_greet", "sv").status_code == 403
     assert nlg(client, "utter_greet", "sv", token="wrong").status_code == 403
     assert nlg(client, "utter_greet", "sv", token="s3cret").status_code == 200
-
-
-def test_unanswered_counts_misses_in_a_row(client: TestClient, fake_rasa: FakeRasa) -> None:
-    conversation = start(client)
-    url = f"/internal/conversations/{conversation['conversation_id']}/unanswered"
-    assert client.post(url, json={"text": "xyz"}).json() == {"consecutive": 1}
-    fake_rasa.intent = "nlu_fallback"
-    send(client, conversation, text="xyz")
-    assert client.post(url, json={"text": "qqq"}).json() == {"consecutive": 2}
-    fake_rasa.intent = "greet"
-    send(client, conversation, text="hej")
-    assert client.post(url, json={"text": "again"}).json() == {"consecutive": 1}
-
-
-def test_unanswered_unknown_conversation_is_404(client: TestClient) -> None:
-    assert client.post("/internal/conversations/nope/unanswered", json={}).status_code == 404

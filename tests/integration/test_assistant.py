@@ -91,19 +91,55 @@ def test_button_payload_and_restart(stack: Stack) -> None:
     assert "Vad vill du fråga" in texts(citizen.say("hej"))  # the conversation goes on
 
 
-def test_unanswered_action_records_misses_and_points_to_a_person(stack: Stack) -> None:
-    """The action server's action with a tracker fixture, against the real app."""
-    citizen = Citizen(stack, "sv")
+def test_answer_action_with_a_tracker_fixture(stack: Stack) -> None:
+    """The action server's action, given a tracker, asks the real app and relays its answer."""
+    citizen = Citizen(stack, "en")
     tracker = {
         "sender_id": citizen.id, "slots": {}, "events": [], "paused": False,
-        "latest_message": {"text": "blork", "intent": {"name": "nlu_fallback", "confidence": 0.3},
-                           "entities": [], "metadata": {"language": "sv"}},
+        "latest_message": {"text": "how much is the national norm for one adult in 2026",
+                           "intent": {"name": "ask_question", "confidence": 0.9},
+                           "entities": [], "metadata": {"language": "en"}},
         "active_loop": {}, "latest_action_name": "action_listen",
     }  # fmt: skip
-    body = {"next_action": "action_unanswered", "sender_id": citizen.id, "tracker": tracker,
-            "domain": {}, "version": "3.6.2"}  # fmt: skip
-    first = httpx.post(f"{stack.action_url}/webhook", json=body, timeout=30).json()
-    assert [r["response"] for r in first["responses"]] == ["utter_did_not_understand"]
+    body = {"next_action": "action_answer_question", "sender_id": citizen.id,
+            "tracker": tracker, "domain": {}, "version": "3.6.2"}  # fmt: skip
+    result = httpx.post(f"{stack.action_url}/webhook", json=body, timeout=30).json()
+    [response] = result["responses"]
+    assert response["response"] == "utter_article_answer"
+    assert response["article_topic"] == "norm"
+    assert response["article_language"] == "en"
+
+
+def test_question_in_the_chat_gets_a_sourced_dated_answer(stack: Stack) -> None:
+    citizen = Citizen(stack, "sv")
+    reply = citizen.say("hur mycket är riksnormen för en vuxen som bor ensam")
+    assert reply["meta"]["topic"] == "norm"
+    assert reply["meta"]["article_ids"] == ["riksnormen-2026"]
+    answer = reply["messages"][0]
+    assert "5 220" in answer["text"]
+    assert "Källa:" in answer["text"]
+    assert "Senast granskad" in answer["text"]
+    assert answer["links"][0]["url"].endswith("/guide/sv/norm/riksnormen-2026")
+    helpful = answer["buttons"][0]
+    assert helpful["payload"] == '/feedback{"article_id": "riksnormen-2026", "helpful": true}'
+    assert "Tack" in texts(citizen.press(helpful["payload"]))
+
+
+def test_question_in_english_and_a_person_button(stack: Stack) -> None:
+    citizen = Citizen(stack, "en")
+    reply = citizen.say("How long do I have to appeal a decision about financial assistance?")
+    assert reply["meta"]["topic"] == "overklaga"
+    assert reply["messages"][0]["text"].split("\n")[-1].startswith("Source:")
+    person = citizen.press("/contact_person")
+    assert "08-508 00 508" in texts(person)
+
+
+def test_nonsense_twice_points_to_a_person(stack: Stack) -> None:
+    citizen = Citizen(stack, "sv")
+    first = citizen.say("asdf asdf")
+    second = citizen.say("zzzz pppp")
+    assert "förstod inte" in texts(first)
+    assert "08-508 00 508" in texts(second)
 
 
 def test_transcript_has_both_directions_with_understanding(stack: Stack) -> None:
@@ -117,7 +153,7 @@ def test_readiness_reports_every_part(stack: Stack) -> None:
     ready = httpx.get(f"{stack.url}/readyz").json()
     assert ready == {
         "status": "ok",
-        "checks": {"rasa": True, "action_server": True, "database": True},
+        "checks": {"rasa": True, "action_server": True, "database": True, "search_index": True},
     }
 
 

@@ -19,11 +19,12 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
 def readyz(components: ComponentsDep) -> JSONResponse:
-    """Rasa (with a model), the action server and the database are reachable."""
+    """Rasa (with a model), the action server, the database and the search index are there."""
     checks = {
         "rasa": components.rasa.is_ready(),
         "action_server": components.rasa.actions_ready(),
         "database": components.database.ping(),
+        "search_index": components.search.ready(),
     }
     ready = all(checks.values())
     body = Health(status="ok" if ready else "unavailable", checks=checks)

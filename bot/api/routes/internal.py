@@ -1,23 +1,27 @@
 """Endpoints only Rasa and the action server call (loopback, shared token).
 
 - `POST /internal/nlg`: Rasa's NLG endpoint — renders a response in the conversation's language.
-- `POST /internal/conversations/{id}/unanswered`: the action server reports a message the
-  assistant could not answer; the app records it and says how many came in a row.
+- `POST /internal/conversations/{id}/answers`: answer a factual question from the catalogue;
+  a question it cannot answer is recorded, with how many misses came in a row.
+- `POST /internal/conversations/{id}/feedback`: "Was this helpful?" for an article.
 """
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import asdict
+from datetime import date
 from itertools import takewhile
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.api.deps import ComponentsDep, SessionDep
 from bot.core.errors import ApiError
-from bot.db.models import Conversation, ConversationEvent, Message
+from bot.db.models import Conversation, ConversationEvent
 
 router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
 
@@ -51,48 +55,124 @@ def render_response(request: NlgRequest, components: ComponentsDep) -> dict[str,
     return {key: value for key, value in rendered.items() if value}
 
 
-class UnansweredReport(BaseModel):
-    text: str | None = None
+class Question(BaseModel):
+    text: str = ""
+    language: str = "sv"
     intent: str | None = None
     confidence: float | None = None
 
 
-class UnansweredCount(BaseModel):
-    consecutive: int
+class ArticleOut(BaseModel):
+    id: str
+    topic: str
+    language: str
+    title: str
+    summary: str
+    url: str
+    source_title: str
+    source_url: str
+    reviewed: str
+
+
+class AnswerOut(BaseModel):
+    decision: Literal["answer", "clarify", "unknown"]
+    article: ArticleOut | None = None
+    candidates: list[ArticleOut] = Field(default_factory=list)
+    misses_in_a_row: int = 0
 
 
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @router.post(
-    "/conversations/{conversation_id}/unanswered",
+    "/conversations/{conversation_id}/answers",
     dependencies=[InternalOnly],
-    response_model=UnansweredCount,
+    response_model=AnswerOut,
 )
-def record_unanswered(
-    conversation_id: str, report: UnansweredReport, session: SessionDep
-) -> UnansweredCount:
+def answer_question(
+    conversation_id: str, question: Question, session: SessionDep, components: ComponentsDep
+) -> AnswerOut:
+    _require_conversation(session, conversation_id)
+    result = components.search.answer(question.text, question.language, date.today())
+    answer = AnswerOut(
+        decision=result.decision,
+        article=ArticleOut(**asdict(result.article)) if result.article else None,
+        candidates=[ArticleOut(**asdict(c)) for c in result.candidates],
+    )
+    if result.decision == "unknown":
+        answer.misses_in_a_row = _record_miss(session, conversation_id, question)
+    else:
+        shown = [result.article] if result.article else result.candidates
+        session.add(ConversationEvent(
+            conversation_id=conversation_id, kind=f"article_{result.decision}",
+            data={"article_ids": [a.id for a in shown], "topic": shown[0].topic},
+        ))  # fmt: skip
+    return answer
+
+
+class ArticleChoice(BaseModel):
+    article_id: str
+    language: str = "sv"
+
+
+@router.post(
+    "/conversations/{conversation_id}/articles",
+    dependencies=[InternalOnly],
+    response_model=AnswerOut,
+)
+def choose_article(
+    conversation_id: str, choice: ArticleChoice, session: SessionDep, components: ComponentsDep
+) -> AnswerOut:
+    """The citizen picked an article from "Did you mean…?"."""
+    _require_conversation(session, conversation_id)
+    article = components.search.article(choice.article_id, choice.language, date.today())
+    if article is None:
+        return AnswerOut(decision="unknown")
+    session.add(ConversationEvent(
+        conversation_id=conversation_id, kind="article_answer",
+        data={"article_ids": [article.id], "topic": article.topic, "chosen": True},
+    ))  # fmt: skip
+    return AnswerOut(decision="answer", article=ArticleOut(**asdict(article)))
+
+
+class Feedback(BaseModel):
+    article_id: str
+    helpful: bool
+
+
+@router.post(
+    "/conversations/{conversation_id}/feedback", dependencies=[InternalOnly], status_code=204
+)
+def record_feedback(conversation_id: str, feedback: Feedback, session: SessionDep) -> None:
+    """Stored per article, for the helpful rate editors see."""
+    _require_conversation(session, conversation_id)
+    session.add(ConversationEvent(
+        conversation_id=conversation_id, kind="article_feedback", data=feedback.model_dump()
+    ))  # fmt: skip
+
+
+def _require_conversation(session: Session, conversation_id: str) -> None:
+    if session.get(Conversation, conversation_id) is None:
+        raise ApiError(404, "not_found", "no such conversation")
+
+
+def _record_miss(session: Session, conversation_id: str, question: Question) -> int:
     """Records the miss and counts the misses in a row, this one included.
 
     The current message is still being answered, so the earlier answered citizen messages are
     read back until one was understood.
     """
-    if session.get(Conversation, conversation_id) is None:
-        raise ApiError(404, "not_found", "no such conversation")
-    recent_intents = session.scalars(
-        select(Message.intent)
+    recent = session.scalars(
+        select(ConversationEvent.kind)
         .where(
-            Message.conversation_id == conversation_id,
-            Message.sender == "citizen",
-            Message.status == "answered",
+            ConversationEvent.conversation_id == conversation_id,
+            ConversationEvent.kind.in_(["unanswered", "article_answer", "article_clarify"]),
         )
-        .order_by(Message.id.desc())
+        .order_by(ConversationEvent.id.desc())
         .limit(20)
     )
-    earlier_misses = len(list(takewhile(lambda intent: intent == FALLBACK_INTENT, recent_intents)))
-    session.add(
-        ConversationEvent(
-            conversation_id=conversation_id, kind="unanswered", data=report.model_dump()
-        )
-    )
-    return UnansweredCount(consecutive=earlier_misses + 1)
+    earlier = len(list(takewhile(lambda kind: kind == "unanswered", recent)))
+    session.add(ConversationEvent(
+        conversation_id=conversation_id, kind="unanswered", data=question.model_dump()
+    ))  # fmt: skip
+    return earlier + 1
