@@ -200,13 +200,14 @@ def knowledge_index() -> None:
     started = time.monotonic()
     settings = get_settings()
     path = settings.search_index_path
-    previous = SearchIndex.load(path) if path.exists() else None
+    embedder = E5Embedder()
+    known = SearchIndex.known_vectors(path, embedder.name)
     passages = catalogue_passages(load_catalogue(), date.today())
 
     def progress(done: int, total: int) -> None:
         typer.echo(f"\r  embedding new or changed passages: {done}/{total}", nl=False)
 
-    index = SearchIndex.build(passages, E5Embedder(), previous, progress)
+    index = SearchIndex.build(passages, embedder, known, progress)
     index.save(path)
     typer.echo(
         f"\nIndexed {len(passages)} passages of "
