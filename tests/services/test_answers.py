@@ -1,0 +1,77 @@
+"""Deciding answer / did-you-mean / don't-know, and picking up a rebuilt index while running."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue.articles import load_catalogue
+from bot.catalogue.embeddings import E5Embedder
+from bot.catalogue.search import SearchIndex, catalogue_passages
+from bot.services.answers import CatalogueSearch
+from tests.catalogue.test_search import SV
+
+TODAY = date(2026, 11, 24)
+
+
+def add_article(root: Path, article_id: str, topic: str, title: str, summary: str) -> None:
+    (root / article_id).mkdir(parents=True)
+    (root / article_id / "sv.md").write_text(
+        SV.format(id=article_id, topic=topic, title=title, summary=summary,
+                  questions=[title], until="null"),
+        encoding="utf-8",
+    )  # fmt: skip
+
+
+def publish(root: Path, index_path: Path, embedder: E5Embedder) -> None:
+    """What `bot knowledge index` does."""
+    passages = catalogue_passages(load_catalogue(root), TODAY)
+    known = SearchIndex.known_vectors(index_path, embedder.name)
+    SearchIndex.build(passages, embedder, known).save(index_path)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> E5Embedder:
+    return E5Embedder()
+
+
+def test_running_search_picks_up_a_rebuilt_index(tmp_path: Path, embedder: E5Embedder) -> None:
+    knowledge, index_path = tmp_path / "knowledge", tmp_path / "index.npz"
+    add_article(knowledge, "riksnormen", "norm", "Hur mycket är riksnormen?",
+                "Riksnormen är 5 220 kronor i månaden för en vuxen som bor ensam.")  # fmt: skip
+    add_article(knowledge, "overklaga", "overklaga", "Hur överklagar jag?",
+                "Du kan överklaga beslutet inom tre veckor.")  # fmt: skip
+    publish(knowledge, index_path, embedder)
+    search = CatalogueSearch(index_path, embedder, 0.885, 0.865, knowledge_dir=knowledge)
+    question = "vad gör socialjouren på natten när det är akut"
+    assert search.answer(question, "sv", TODAY).decision != "answer"
+
+    add_article(knowledge, "socialjouren", "akut", "Vad gör socialjouren?",
+                "Socialjouren hjälper på kvällar, nätter och helger när det är akut.")  # fmt: skip
+    publish(knowledge, index_path, embedder)
+    os.utime(index_path, (1, 2))  # a new modification time even within the same clock tick
+    result = search.answer(question, "sv", TODAY)
+    assert result.decision == "answer"
+    assert result.article is not None
+    assert result.article.id == "socialjouren"
+    assert result.article.url == "/guide/sv/akut/socialjouren"
+
+
+def test_untranslated_article_is_shown_in_swedish(tmp_path: Path, embedder: E5Embedder) -> None:
+    knowledge, index_path = tmp_path / "knowledge", tmp_path / "index.npz"
+    add_article(knowledge, "riksnormen", "norm", "Hur mycket är riksnormen?",
+                "Riksnormen är 5 220 kronor i månaden för en vuxen som bor ensam.")  # fmt: skip
+    publish(knowledge, index_path, embedder)
+    search = CatalogueSearch(index_path, embedder, 0.885, 0.865, knowledge_dir=knowledge)
+    view = search.article("riksnormen", "en", TODAY)
+    assert view is not None
+    assert view.language == "sv"
+    assert view.summary.startswith("Riksnormen är 5 220")
+
+
+def test_no_index_is_not_ready(tmp_path: Path, embedder: E5Embedder) -> None:
+    search = CatalogueSearch(tmp_path / "missing.npz", embedder, 0.885, 0.865)
+    assert not search.ready()
