@@ -25,6 +25,7 @@ from bot.services.broker import Broker
 from bot.services.domain import intent_names
 from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
+from bot.services.redaction import Redacted, redact
 from bot.services.text import normalise_citizen_text
 
 WELCOME_PAYLOAD = "/welcome"
@@ -121,11 +122,14 @@ class ConversationService:
         self, conversation: Conversation, text: str | None = None, payload: str | None = None
     ) -> Reply:
         citizen_message = self._citizen_message(conversation, text, payload)
+        redacted = redact(citizen_message.text or "")
+        citizen_message.text = redacted.text if citizen_message.text else None
         self.session.add(citizen_message)
         self.session.commit()  # kept even if the assistant cannot be reached
+        notes = self._privacy_notes(conversation, redacted)
 
         if conversation.state != "bot":
-            return self._reply(conversation, [], Meta())
+            return self._reply(conversation, notes, Meta())
         try:
             answer = self._ask_assistant(conversation, self._rasa_text(citizen_message))
         except AssistantUnavailable as error:
@@ -143,7 +147,7 @@ class ConversationService:
         citizen_message.confidence = answer.meta.confidence
         self._store_bot_messages(conversation, answer.messages)
         self.session.commit()
-        return self._reply(conversation, answer.messages, answer.meta)
+        return self._reply(conversation, notes + answer.messages, answer.meta)
 
     def transcript(self, conversation: Conversation) -> Transcript:
         messages = self.session.scalars(
@@ -219,6 +223,20 @@ class ConversationService:
                 if button.get("payload") == payload:
                     return button.get("title")
         return None
+
+    def _privacy_notes(self, conversation: Conversation, redacted: Redacted) -> list[MessageOut]:
+        """A gentle note when personal data was removed; stored like any bot message."""
+        if not redacted.kinds:
+            return []
+        self.session.add(ConversationEvent(
+            conversation_id=conversation.id, kind="personal_data_removed",
+            data={"kinds": sorted(redacted.kinds)},
+        ))  # fmt: skip
+        note = self.languages.get(conversation.language).notes["personal_data_removed"]
+        notes = [MessageOut(text=note)]
+        self._store_bot_messages(conversation, notes)
+        self.session.commit()
+        return notes
 
     @staticmethod
     def _rasa_text(message: Message) -> str:

@@ -23,6 +23,7 @@ class Language:
     errors: dict[str, str]
     topics: dict[str, str]
     guide: dict[str, str]
+    notes: dict[str, str]
 
 
 class LanguageRegistry:
@@ -49,8 +50,9 @@ class LanguageRegistry:
             if code != path.stem:
                 raise ValueError(f"{path}: code {code!r} must match the file name")
             languages[code] = Language(
-                code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"], raw["guide"]
-            )
+                code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"],
+                raw["guide"], raw["notes"],
+            )  # fmt: skip
         return cls(languages, default)
 
     def __contains__(self, code: object) -> bool:

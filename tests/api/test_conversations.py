@@ -236,3 +236,20 @@ def test_index_page_embeds_widget(client: TestClient) -> None:
     assert '<html lang="en" dir="ltr"' in page.text
     assert "/static/widget.js" in page.text
     assert "<script>" not in page.text  # no inline scripts
+
+
+def test_personal_data_is_removed_before_storing_and_the_citizen_is_told(
+    client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    conversation = start(client, language="en")
+    reply = send(client, conversation, text="my number is 070-123 45 67, can you call me?")
+    assert reply.status_code == 200
+    assert "I removed personal details" in reply.json()["messages"][0]["text"]
+    assert fake_rasa.received[-1]["message"] == "my number is [telefonnummer], can you call me?"
+    transcript = client.get(
+        f"/api/conversations/{conversation['conversation_id']}",
+        headers={"Authorization": f"Bearer {conversation['token']}"},
+    ).json()
+    stored = [m["text"] for m in transcript["messages"] if m["sender"] == "citizen"]
+    assert stored == ["my number is [telefonnummer], can you call me?"]
+    assert "070" not in str(transcript)

@@ -41,6 +41,9 @@ def test_every_language_has_every_ui_and_error_text(languages: LanguageRegistry)
     for language in languages.all():
         assert set(language.ui) == set(swedish.ui), language.code
         assert set(language.errors) == set(swedish.errors), language.code
+        assert set(language.notes) == set(swedish.notes), language.code
+        assert set(language.topics) == set(swedish.topics), language.code
+        assert set(language.guide) == set(swedish.guide), language.code
         assert language.dir in {"ltr", "rtl"}
 
 
