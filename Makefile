@@ -98,6 +98,7 @@ index: $(APP_VENV)/.installed
 eval: index
 	$(call step,Evaluation on held-out questions)
 	$(APP)/bot knowledge eval
+	$(APP)/bot safety eval
 
 bench: venvs
 	$(APP)/python bench/latency.py

@@ -32,6 +32,8 @@ from bot.catalogue.evaluation import evaluate, load_questions
 from bot.catalogue.search import SearchIndex, catalogue_passages
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
+from bot.safety.acute import AcuteDetector
+from bot.safety.evaluation import evaluate_acute, load_messages, table
 from bot.services import assistant_model
 
 app = typer.Typer(
@@ -40,9 +42,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="The app's database.", no_args_is_help=True)
 model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The information catalogue in knowledge/.", no_args_is_help=True)
+safety_app = typer.Typer(help="Acute situations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(model_app, name="model")
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(safety_app, name="safety")
 
 RASA_VENV_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin"
 PACKAGE_DIR = PROJECT_ROOT / "bot"
@@ -226,3 +230,9 @@ def knowledge_eval() -> None:
     embedder.warm_up()
     result = evaluate(SearchIndex.load(settings.search_index_path), embedder, load_questions())
     typer.echo(result.table())
+
+
+@safety_app.command("eval")
+def safety_eval() -> None:
+    """Acute recall and false alarms per language on the held-out messages."""
+    typer.echo(table(evaluate_acute(AcuteDetector(E5Embedder()), load_messages())))

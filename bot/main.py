@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import Settings, get_settings
 from bot.core.errors import ApiError
 from bot.db.session import Database
+from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
 from bot.services.broker import LocalBroker
 from bot.services.contacts import load_contacts
@@ -33,7 +35,15 @@ from bot.services.responses import ResponseCatalog
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 
+@lru_cache
+def _shared_models() -> tuple[E5Embedder, AcuteDetector]:
+    """One embedding model and one acute detector per process (they hold no request state)."""
+    embedder = E5Embedder()
+    return embedder, AcuteDetector(embedder)
+
+
 def build_components(settings: Settings) -> Components:
+    embedder, acute = _shared_models()
     return Components(
         settings=settings,
         database=Database(settings.database_url),
@@ -49,11 +59,12 @@ def build_components(settings: Settings) -> Components:
         contacts=load_contacts(),
         search=CatalogueSearch(
             settings.search_index_path,
-            E5Embedder(),
+            embedder,
             answer_threshold=settings.answer_threshold,
             clarify_threshold=settings.clarify_threshold,
             public_url=settings.public_url,
         ),
+        acute=acute,
     )
 
 

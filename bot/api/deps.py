@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.db.session import Database
+from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
 from bot.services.broker import LocalBroker
 from bot.services.conversations import ConversationService
@@ -31,6 +32,7 @@ class Components:
     broker: LocalBroker
     contacts: dict[str, str]
     search: CatalogueSearch
+    acute: AcuteDetector
 
 
 def get_components(request: Request) -> Components:
@@ -57,6 +59,7 @@ def get_conversation_service(components: ComponentsDep, session: SessionDep) -> 
         broker=components.broker,
         contacts=components.contacts,
         max_chars=components.settings.max_message_chars,
+        acute=components.acute,
     )
 
 

@@ -38,9 +38,13 @@ def _pipeline(language: str) -> Language:
     return nlp
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def fold(text: str) -> str:
-    """Lower-case without accents: 'Försörjningsstöd' -> 'forsorjningsstod'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower-case without accents, phone apostrophes made plain: 'Försörjningsstöd' ->
+    'forsorjningsstod', "don’t" -> "don't"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

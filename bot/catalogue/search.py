@@ -30,6 +30,7 @@ import bm25s
 import numpy as np
 
 from bot.catalogue.articles import Catalogue
+from bot.catalogue.classifier import SoftmaxClassifier
 from bot.catalogue.embeddings import Embedder, Vectors
 from bot.catalogue.normalise import search_terms
 
@@ -96,7 +97,7 @@ class SearchIndex:
         vectors: Vectors,
         embedder_name: str,
         query_vectors: Vectors,
-        classifier: ArticleClassifier,
+        classifier: SoftmaxClassifier,
     ) -> None:
         if len(passages) != len(vectors):
             raise ValueError("one vector per passage is needed")
@@ -145,7 +146,7 @@ class SearchIndex:
         vectors = _stack([known[p.key] for p in passages])
         trainable = _for_classifier(passages)
         query_vectors = _stack([known[_query_key(p)] for p in trainable])
-        classifier = ArticleClassifier.train(query_vectors, [p.article_id for p in trainable])
+        classifier = SoftmaxClassifier.train(query_vectors, [p.article_id for p in trainable])
         return cls(passages, vectors, embedder.name, query_vectors, classifier)
 
     @staticmethod
@@ -181,7 +182,7 @@ class SearchIndex:
             embedder=np.array(self.embedder_name),
             classifier_weights=self.classifier.weights,
             classifier_bias=self.classifier.bias,
-            classifier_articles=np.array(self.classifier.articles),
+            classifier_articles=np.array(self.classifier.labels),
         )
         temporary.replace(path)  # readers never see a half-written index
 
@@ -189,7 +190,7 @@ class SearchIndex:
     def load(cls, path: Path) -> SearchIndex:
         with np.load(path) as data:
             passages = [Passage(**p) for p in json.loads(str(data["passages"]))]
-            classifier = ArticleClassifier(
+            classifier = SoftmaxClassifier(
                 data["classifier_weights"], data["classifier_bias"],
                 [str(a) for a in data["classifier_articles"]],
             )  # fmt: skip
@@ -246,49 +247,3 @@ def _for_classifier(passages: list[Passage]) -> list[Passage]:
 
 def _stack(vectors: list[np.ndarray]) -> Vectors:
     return np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
-
-
-class ArticleClassifier:
-    """Softmax regression from a question's embedding to the article that answers it.
-
-    Trained by full-batch gradient descent with a fixed number of steps and zero start, so the
-    same catalogue always gives the same model (no randomness), in a few seconds.
-    """
-
-    SCALE = 10.0  # e5 cosines are compressed; scaling the logits lets softmax separate them
-    STEPS = 400
-    LEARNING_RATE = 1.0
-    L2 = 1e-4
-
-    def __init__(self, weights: np.ndarray, bias: np.ndarray, articles: list[str]) -> None:
-        self.weights = weights
-        self.bias = bias
-        self.articles = articles
-
-    @classmethod
-    def train(cls, vectors: Vectors, labels: list[str]) -> ArticleClassifier:
-        articles = sorted(set(labels))
-        if not articles:
-            return cls(np.zeros((vectors.shape[1], 0)), np.zeros(0), [])
-        target = np.array([articles.index(label) for label in labels])
-        weights = np.zeros((vectors.shape[1], len(articles)))
-        bias = np.zeros(len(articles))
-        for _ in range(cls.STEPS):
-            error = _softmax(vectors @ weights * cls.SCALE + bias)
-            error[np.arange(len(target)), target] -= 1
-            weights -= cls.LEARNING_RATE * (
-                vectors.T @ error * cls.SCALE / len(target) + cls.L2 * weights
-            )
-            bias -= cls.LEARNING_RATE * error.mean(axis=0)
-        return cls(weights, bias, articles)
-
-    def probabilities(self, query: np.ndarray) -> dict[str, float]:
-        if not self.articles:
-            return {}
-        scores = _softmax((query @ self.weights * self.SCALE + self.bias)[None, :])[0]
-        return dict(zip(self.articles, scores.tolist(), strict=True))
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return np.asarray(shifted / shifted.sum(axis=1, keepdims=True))

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict
+
 from bot.catalogue.articles import Article, Catalogue, load_catalogue
 from bot.catalogue.embeddings import Embedder
 from bot.catalogue.search import Hit, SearchIndex
@@ -26,9 +28,10 @@ Decision = Literal["answer", "clarify", "unknown"]
 FALLBACK_LANGUAGE = "sv"
 
 
-@dataclass(frozen=True)
-class ArticleView:
-    """What the chat needs of one article, in one language."""
+class ArticleView(BaseModel):
+    """What the chat needs of one article, in one language (also the internal API's shape)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     topic: str

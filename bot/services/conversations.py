@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.errors import ApiError
 from bot.db.models import Conversation, ConversationEvent, Message
+from bot.safety.acute import AcuteDetector
+from bot.safety.help import acute_help
 from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
 from bot.services.broker import Broker
 from bot.services.domain import intent_names
@@ -82,6 +84,7 @@ class ConversationService:
         broker: Broker,
         contacts: dict[str, str],
         max_chars: int,
+        acute: AcuteDetector,
     ) -> None:
         self.session = session
         self.rasa = rasa
@@ -89,6 +92,7 @@ class ConversationService:
         self.broker = broker
         self.contacts = contacts
         self.max_chars = max_chars
+        self.acute = acute
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -126,10 +130,13 @@ class ConversationService:
         citizen_message.text = redacted.text if citizen_message.text else None
         self.session.add(citizen_message)
         self.session.commit()  # kept even if the assistant cannot be reached
-        notes = self._privacy_notes(conversation, redacted)
+        # Acute help comes first, every time, and does not depend on Rasa being up.
+        acute = self._acute_help(conversation, citizen_message)
+        first = acute + self._privacy_notes(conversation, redacted)
+        emergency = bool(acute)
 
         if conversation.state != "bot":
-            return self._reply(conversation, notes, Meta())
+            return self._reply(conversation, first, Meta(emergency=emergency))
         try:
             answer = self._ask_assistant(conversation, self._rasa_text(citizen_message))
         except AssistantUnavailable as error:
@@ -140,14 +147,17 @@ class ConversationService:
                 )
             )
             self.session.commit()
+            if emergency:
+                return self._reply(conversation, first, Meta(emergency=True))
             raise self._unavailable(conversation.language) from error
+        answer.meta.emergency = emergency
 
         citizen_message.status = "answered"
         citizen_message.intent = answer.meta.intent
         citizen_message.confidence = answer.meta.confidence
         self._store_bot_messages(conversation, answer.messages)
         self.session.commit()
-        return self._reply(conversation, notes + answer.messages, answer.meta)
+        return self._reply(conversation, first + answer.messages, answer.meta)
 
     def transcript(self, conversation: Conversation) -> Transcript:
         messages = self.session.scalars(
@@ -237,6 +247,21 @@ class ConversationService:
         self._store_bot_messages(conversation, notes)
         self.session.commit()
         return notes
+
+    def _acute_help(self, conversation: Conversation, message: Message) -> list[MessageOut]:
+        finding = self.acute.detect(message.text) if message.text else None
+        if finding is None:
+            return []
+        self.session.add(ConversationEvent(
+            conversation_id=conversation.id, kind="acute",
+            data={"kind": finding.kind, "via": finding.via},
+        ))  # fmt: skip
+        help_message = acute_help(
+            finding.kind, self.languages.get(conversation.language), self.contacts
+        )
+        self._store_bot_messages(conversation, [help_message])
+        self.session.commit()
+        return [help_message]
 
     @staticmethod
     def _rasa_text(message: Message) -> str:

@@ -24,6 +24,7 @@ class Language:
     topics: dict[str, str]
     guide: dict[str, str]
     notes: dict[str, str]
+    acute: dict[str, str]
 
 
 class LanguageRegistry:
@@ -51,7 +52,7 @@ class LanguageRegistry:
                 raise ValueError(f"{path}: code {code!r} must match the file name")
             languages[code] = Language(
                 code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"],
-                raw["guide"], raw["notes"],
+                raw["guide"], raw["notes"], raw["acute"],
             )  # fmt: skip
         return cls(languages, default)
 

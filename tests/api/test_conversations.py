@@ -253,3 +253,28 @@ def test_personal_data_is_removed_before_storing_and_the_citizen_is_told(
     stored = [m["text"] for m in transcript["messages"] if m["sender"] == "citizen"]
     assert stored == ["my number is [telefonnummer], can you call me?"]
     assert "070" not in str(transcript)
+
+
+def test_acute_message_gets_help_first_even_when_rasa_is_down(
+    client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    conversation = start(client, language="en")
+    reply = send(client, conversation, text="I want to kill myself")
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["meta"]["emergency"] is True
+    first = body["messages"][0]
+    assert "call 112 now" in first["text"]
+    assert {"title": "Call 112", "url": "tel:112"} in first["links"]
+    assert body["messages"][-1]["text"] == "Hej!"  # the assistant still answers after it
+
+    fake_rasa.up = False
+    down = send(client, conversation, text="my husband hits me and I am scared")
+    assert down.status_code == 200
+    assert down.json()["meta"]["emergency"] is True
+    assert "Kvinnofridslinjen" in down.json()["messages"][0]["text"]
+
+
+def test_everyday_message_is_not_an_emergency(client: TestClient) -> None:
+    reply = send(client, start(client), text="när kommer pengarna i december")
+    assert reply.json()["meta"]["emergency"] is False

@@ -190,3 +190,11 @@ def test_event_stream_needs_the_token_and_opens(stack: Stack) -> None:
     with httpx.stream("GET", url, params={"token": citizen.started["token"]}, timeout=10) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         assert next(stream.iter_text()).startswith(": connected")
+
+
+def test_acute_message_gets_help_first_through_the_real_system(stack: Stack) -> None:
+    reply = Citizen(stack, "sv").say("jag orkar inte mer och vill inte leva längre")
+    assert reply["meta"]["emergency"] is True
+    first = reply["messages"][0]
+    assert "ring 112 nu" in first["text"]
+    assert [link["url"] for link in first["links"]][:2] == ["tel:112", "tel:90101"]

@@ -42,6 +42,7 @@ def test_every_language_has_every_ui_and_error_text(languages: LanguageRegistry)
         assert set(language.ui) == set(swedish.ui), language.code
         assert set(language.errors) == set(swedish.errors), language.code
         assert set(language.notes) == set(swedish.notes), language.code
+        assert set(language.acute) == set(swedish.acute), language.code
         assert set(language.topics) == set(swedish.topics), language.code
         assert set(language.guide) == set(swedish.guide), language.code
         assert language.dir in {"ltr", "rtl"}

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import asdict
 from datetime import date
 from itertools import takewhile
 from typing import Annotated, Any, Literal
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.api.deps import ComponentsDep, SessionDep
 from bot.core.errors import ApiError
 from bot.db.models import Conversation, ConversationEvent
+from bot.services.answers import ArticleView
 
 router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
 
@@ -62,22 +62,10 @@ class Question(BaseModel):
     confidence: float | None = None
 
 
-class ArticleOut(BaseModel):
-    id: str
-    topic: str
-    language: str
-    title: str
-    summary: str
-    url: str
-    source_title: str
-    source_url: str
-    reviewed: str
-
-
 class AnswerOut(BaseModel):
     decision: Literal["answer", "clarify", "unknown"]
-    article: ArticleOut | None = None
-    candidates: list[ArticleOut] = Field(default_factory=list)
+    article: ArticleView | None = None
+    candidates: list[ArticleView] = Field(default_factory=list)
     misses_in_a_row: int = 0
 
 
@@ -96,8 +84,8 @@ def answer_question(
     result = components.search.answer(question.text, question.language, date.today())
     answer = AnswerOut(
         decision=result.decision,
-        article=ArticleOut(**asdict(result.article)) if result.article else None,
-        candidates=[ArticleOut(**asdict(c)) for c in result.candidates],
+        article=result.article if result.article else None,
+        candidates=result.candidates,
     )
     if result.decision == "unknown":
         answer.misses_in_a_row = _record_miss(session, conversation_id, question)
@@ -132,7 +120,7 @@ def choose_article(
         conversation_id=conversation_id, kind="article_answer",
         data={"article_ids": [article.id], "topic": article.topic, "chosen": True},
     ))  # fmt: skip
-    return AnswerOut(decision="answer", article=ArticleOut(**asdict(article)))
+    return AnswerOut(decision="answer", article=article)
 
 
 class Feedback(BaseModel):

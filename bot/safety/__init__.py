@@ -1,0 +1,1 @@
+"""Acute situations: found in every message before anything else, answered with help first."""

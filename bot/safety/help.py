@@ -1,0 +1,32 @@
+"""The help an acute message gets first: what to do now and whom to call, as tappable links."""
+
+from __future__ import annotations
+
+from bot.schemas import Link, MessageOut
+from bot.services.languages import Language
+
+# Which numbers (keys in bot/contacts.yml) each situation shows, most urgent first.
+HELP_LINES = {
+    "suicide": ("emergency_phone", "suicide_line_phone", "healthcare_phone"),
+    "violence": ("emergency_phone", "kvinnofridslinjen_phone", "socialjouren_phone"),
+    "child": ("emergency_phone", "socialjouren_phone", "contact_centre_phone"),
+    "no_food_shelter": ("contact_centre_phone", "socialjouren_phone", "emergency_phone"),
+}
+
+
+def acute_help(kind: str, language: Language, contacts: dict[str, str]) -> MessageOut:
+    """Usage: acute_help("violence", languages.get("en"), load_contacts())"""
+    links = [Link(title=_call(key, language, contacts), url=contacts[f"{key}_tel"])
+             for key in HELP_LINES[kind]]  # fmt: skip
+    if kind == "child":
+        links.append(
+            Link(title=language.acute["report_concern"], url=contacts["concern_report_url"])
+        )
+    return MessageOut(text=language.acute[kind].format(**contacts), links=links)
+
+
+def _call(key: str, language: Language, contacts: dict[str, str]) -> str:
+    name, number = contacts[f"{key}_name"], contacts[key]
+    if name == number:  # "Call 112", not "Call 112 112"
+        return language.acute["call_number"].format(number=number)
+    return language.acute["call"].format(name=name, number=number)
