@@ -56,7 +56,6 @@ def get_conversation_service(components: ComponentsDep, session: SessionDep) -> 
         session=session,
         rasa=components.rasa,
         languages=components.languages,
-        broker=components.broker,
         contacts=components.contacts,
         max_chars=components.settings.max_message_chars,
         acute=components.acute,

@@ -2,7 +2,7 @@
 
 Messages that arrive outside a request/response cycle (a person's reply, a queue position)
 are published here and streamed to the widget over server-sent events. This in-process
-broker serves one app process; a Redis-backed broker with the same interface serves several.
+broker serves one app process; a Redis-backed broker with the same methods will serve several.
 """
 
 from __future__ import annotations
@@ -12,15 +12,7 @@ import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
-
-
-class Broker(Protocol):
-    def publish(self, conversation_id: str, event: dict[str, Any]) -> None: ...
-
-    def subscribe(
-        self, conversation_id: str
-    ) -> Any: ...  # an async context manager yielding an asyncio.Queue
+from typing import Any
 
 
 class LocalBroker:

@@ -23,7 +23,6 @@ from bot.db.models import Conversation, ConversationEvent, Message
 from bot.safety.acute import AcuteDetector
 from bot.safety.help import acute_help
 from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
-from bot.services.broker import Broker
 from bot.services.domain import intent_names
 from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
@@ -71,7 +70,7 @@ class ConversationService:
     """Everything that happens to a conversation, with storage in the app's database.
 
     Usage:
-        service = ConversationService(session, rasa, languages, broker, contacts, 2000)
+        service = ConversationService(session, rasa, languages, contacts, 2000, acute)
         started = service.start("en")
         reply = service.post(started.conversation, text="hello")
     """
@@ -81,7 +80,6 @@ class ConversationService:
         session: Session,
         rasa: RasaClient,
         languages: LanguageRegistry,
-        broker: Broker,
         contacts: dict[str, str],
         max_chars: int,
         acute: AcuteDetector,
@@ -89,7 +87,6 @@ class ConversationService:
         self.session = session
         self.rasa = rasa
         self.languages = languages
-        self.broker = broker
         self.contacts = contacts
         self.max_chars = max_chars
         self.acute = acute
