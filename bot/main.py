@@ -23,6 +23,7 @@ from bot.api.routes import conversations, guide, health, internal, languages, pa
 from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import Settings, get_settings
 from bot.core.errors import ApiError
+from bot.core.security import SecurityHeaders
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
@@ -30,6 +31,7 @@ from bot.services.broker import LocalBroker
 from bot.services.contacts import load_contacts
 from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import RasaClient
+from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -65,6 +67,8 @@ def build_components(settings: Settings) -> Components:
             public_url=settings.public_url,
         ),
         acute=acute,
+        client_limiter=RateLimiter(settings.client_requests_per_minute, 60),
+        conversation_limiter=RateLimiter(settings.conversation_messages_per_minute, 60),
     )
 
 
@@ -91,6 +95,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
         )
+    app.add_middleware(
+        SecurityHeaders,  # outermost: every response, errors included
+        frame_ancestors=settings.frame_ancestors,
+        max_body_bytes=settings.max_request_bytes,
+    )
     _install_error_handlers(app)
     for module in (conversations, languages, health, internal, pages, guide):
         app.include_router(module.router)
@@ -117,7 +126,9 @@ def _install_error_handlers(app: FastAPI) -> None:
                 f'<h1>{message}</h1><p><a href="/guide">Guiderum</a></p></html>'
             )
             return HTMLResponse(page, status_code=error.status)
-        return _error(error.status, error.code, error.message)
+        response = _error(error.status, error.code, error.message)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -104,7 +104,8 @@ def make_client(fake_rasa: FakeRasa, database_url: str) -> Iterator[AppFactory]:
     clients: list[TestClient] = []
 
     def factory(**overrides: Any) -> TestClient:
-        settings = Settings(database_url=database_url, **overrides)
+        limits = {"conversation_messages_per_minute": 10_000, "client_requests_per_minute": 10_000}
+        settings = Settings(database_url=database_url, **{**limits, **overrides})
         app = create_app(settings)
         client = TestClient(app)
         client.__enter__()

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
+from bot.core.errors import ApiError
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
@@ -17,6 +18,7 @@ from bot.services.broker import LocalBroker
 from bot.services.conversations import ConversationService
 from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import RasaClient
+from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
 
 
@@ -33,6 +35,8 @@ class Components:
     contacts: dict[str, str]
     search: CatalogueSearch
     acute: AcuteDetector
+    client_limiter: RateLimiter
+    conversation_limiter: RateLimiter
 
 
 def get_components(request: Request) -> Components:
@@ -82,3 +86,26 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str |
 
 
 BearerTokenDep = Annotated[str | None, Depends(bearer_token)]
+
+
+def limit_client(request: Request, components: ComponentsDep, language: RequestLanguageDep) -> None:
+    """Per client address, for every citizen API call that does work."""
+    client = request.client.host if request.client else "unknown"
+    _enforce(components.client_limiter, f"client:{client}", components, language)
+
+
+def limit_conversation(components: Components, conversation_id: str, language: str) -> None:
+    """Per conversation, for messages: one chat cannot flood the assistant. Called after the
+    token is checked, so nobody can use up another citizen's allowance."""
+    _enforce(
+        components.conversation_limiter, f"conversation:{conversation_id}", components, language
+    )
+
+
+def _enforce(limiter: RateLimiter, key: str, components: Components, language: str) -> None:
+    wait = limiter.hit(key)
+    if wait:
+        raise ApiError(
+            429, "rate_limited", components.languages.error_text(language, "rate_limited"),
+            headers={"Retry-After": str(wait)},
+        )  # fmt: skip

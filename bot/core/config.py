@@ -41,6 +41,19 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated origins allowed to call the API from a browser.",
     )
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated sites allowed to embed the pages in a frame (CSP).",
+    )
+    max_request_bytes: int = Field(64_000, description="Largest request body accepted (413).")
+    conversation_messages_per_minute: int = Field(
+        30, description="Messages one conversation may send per minute (429 beyond)."
+    )
+    client_requests_per_minute: int = Field(
+        600,
+        description="Conversation starts and messages one client address may send per minute "
+        "(429 beyond). Behind a proxy, run uvicorn with forwarded headers so this is per citizen.",
+    )
     catalogue_languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["sv-x-easy", "en"],
         description="Languages every article must be translated into (comma-separated).",
@@ -60,7 +73,7 @@ class Settings(BaseSettings):
     )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
 
-    @field_validator("cors_origins", "catalogue_languages", mode="before")
+    @field_validator("cors_origins", "catalogue_languages", "frame_ancestors", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

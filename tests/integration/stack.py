@@ -46,6 +46,7 @@ class Stack:
             "DATABASE_URL": database_url,
             "INTERNAL_TOKEN": "integration-test-secret",
             "RASA_TELEMETRY_ENABLED": "false",
+            "CLIENT_REQUESTS_PER_MINUTE": "10000",  # every test client is 127.0.0.1
         }
         self.url = f"http://127.0.0.1:{self.env['PORT']}"
         self.rasa_url = f"http://127.0.0.1:{self.env['RASA_PORT']}"

@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from bot.api.deps import (
@@ -15,6 +15,8 @@ from bot.api.deps import (
     ComponentsDep,
     ConversationServiceDep,
     RequestLanguageDep,
+    limit_client,
+    limit_conversation,
 )
 from bot.schemas import (
     CitizenMessage,
@@ -32,12 +34,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong conversation token."},
     404: {"model": ErrorBody, "description": "No such conversation."},
     422: {"model": ErrorBody, "description": "Empty, too long or unreadable message."},
+    429: {"model": ErrorBody, "description": "Too many requests; see Retry-After."},
     503: {"model": ErrorBody, "description": "The assistant is unavailable; message kept."},
 }
 KEEPALIVE_SECONDS = 15.0
 
 
-@router.post("", status_code=201, response_model=ConversationStarted, responses=ERRORS)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ConversationStarted,
+    responses=ERRORS,
+    dependencies=[Depends(limit_client)],
+)
 def start_conversation(
     service: ConversationServiceDep,
     components: ComponentsDep,
@@ -55,16 +64,23 @@ def start_conversation(
     )
 
 
-@router.post("/{conversation_id}/messages", response_model=Reply, responses=ERRORS)
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=Reply,
+    responses=ERRORS,
+    dependencies=[Depends(limit_client)],
+)
 def post_message(
     conversation_id: str,
     body: CitizenMessage,
     service: ConversationServiceDep,
+    components: ComponentsDep,
     token: BearerTokenDep,
     language: RequestLanguageDep,
 ) -> Reply:
     """Send typed text or a button payload; the assistant's answer is in the response."""
     conversation = service.authorised(conversation_id, token, language)
+    limit_conversation(components, conversation_id, conversation.language)
     return service.post(conversation, text=body.text, payload=body.payload)
 
 
