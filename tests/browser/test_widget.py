@@ -88,3 +88,19 @@ def test_reload_continues_the_same_conversation(phone_page: Page) -> None:
     citizen_messages = phone_page.get_by_test_id("guiderum-chat").locator(".gr-message--citizen")
     expect(citizen_messages).to_have_count(1)
     expect(citizen_messages.first).to_contain_text("hej")
+
+
+def test_the_page_runs_under_its_strict_content_security_policy(
+    browser: Browser, stack: Stack
+) -> None:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{stack.url}/guide/en")
+    chat = page.get_by_test_id("guiderum-chat")
+    page.locator(".gr-launcher").click()
+    expect(chat.locator(".gr-message--bot").first).to_contain_text("Guiderum")
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    context.close()
