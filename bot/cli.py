@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 from datetime import date
-from pathlib import Path
 
 import httpx
 import typer
@@ -32,9 +31,10 @@ from bot.catalogue.evaluation import evaluate, load_questions
 from bot.catalogue.search import SearchIndex, catalogue_passages
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
+from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.safety.evaluation import evaluate_acute, load_messages, table
-from bot.services import assistant_model
+from bot.services import assistant_model, retention
 
 app = typer.Typer(
     help="Guiderum: the chat assistant about ekonomiskt bistånd.", no_args_is_help=True
@@ -143,18 +143,10 @@ def _announce_when_ready(url: str, timeout: float = 600.0) -> None:
 
 def rasa_environment(settings: Settings) -> dict[str, str]:
     """Variables that `bot/domain/endpoints.yml` reads: tracker store, actions, NLG, token."""
-    if settings.is_sqlite:
-        # Beside the app's SQLite file: SQLite is a file per database, not a server.
-        app_db = Path(settings.database_url.removeprefix("sqlite:///"))
-        tracker_url = f"sqlite:///{app_db.with_suffix('.rasa-tracker.db')}"
-        dialect = "sqlite"
-    else:
-        # Rasa has SQLAlchemy 1.4 with psycopg2: drop any driver the app's URL names.
-        scheme, rest = settings.database_url.split("://", 1)
-        tracker_url, dialect = f"postgresql://{rest}", scheme.split("+")[0]
+    tracker_url = settings.rasa_tracker_url
     return {
         "RASA_TELEMETRY_ENABLED": "false",
-        "TRACKER_DIALECT": dialect,
+        "TRACKER_DIALECT": tracker_url.split(":", 1)[0],
         "TRACKER_URL": tracker_url,
         "ACTION_ENDPOINT_URL": f"{settings.action_server_url}/webhook",
         "NLG_ENDPOINT_URL": f"{settings.app_internal_url}/internal/nlg",
@@ -236,3 +228,15 @@ def knowledge_eval() -> None:
 def safety_eval() -> None:
     """Acute recall and false alarms per language on the held-out messages."""
     typer.echo(table(evaluate_acute(AcuteDetector(E5Embedder()), load_messages())))
+
+
+@app.command()
+def purge(days: int = typer.Option(None, help="Override RETENTION_DAYS.")) -> None:
+    """Delete conversations (and Rasa's record of them) idle longer than the retention period."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    removed = retention.purge(
+        database, settings.rasa_tracker_url, days if days is not None else settings.retention_days
+    )
+    database.dispose()
+    typer.echo(f"Deleted {removed} conversations.")

@@ -33,6 +33,7 @@ from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
+from bot.services.retention import DailyPurge
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -78,7 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.components = build_components(settings)
+        daily_purge = DailyPurge(
+            app.state.components.database, settings.rasa_tracker_url, settings.retention_days
+        )
+        daily_purge.start()
         yield
+        daily_purge.stop()
         app.state.components.rasa.close()
         app.state.components.database.dispose()
 

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     clarify_threshold: float = Field(
         0.865, description="Similarity from which up to three articles are offered to choose from."
     )
+    retention_days: int = Field(
+        30, description="Days after the last activity before a conversation is deleted."
+    )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
 
     @field_validator("cors_origins", "catalogue_languages", "frame_ancestors", mode="before")
@@ -84,6 +87,15 @@ class Settings(BaseSettings):
     def public_url(self) -> str:
         """Where citizens reach the app; links in answers point here."""
         return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def rasa_tracker_url(self) -> str:
+        """Rasa's tracker store: a SQLite file beside the app's, or the same PostgreSQL
+        database (Rasa uses psycopg2 on SQLAlchemy 1.4, so no driver is named)."""
+        if self.is_sqlite:
+            app_db = Path(self.database_url.removeprefix("sqlite:///"))
+            return f"sqlite:///{app_db.with_suffix('.rasa-tracker.db')}"
+        return "postgresql://" + self.database_url.split("://", 1)[1]
 
     @property
     def rasa_url(self) -> str:

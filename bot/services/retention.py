@@ -1,0 +1,79 @@
+"""Retention: conversations are deleted a set number of days after their last activity.
+
+Social-services secrecy and GDPR allow keeping a chat only as long as it is needed. `bot purge`
+and a daily job in the app delete conversations (messages and events follow by cascade) whose
+last activity is older than `RETENTION_DAYS`, and Rasa's tracker events for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, MetaData, Table, delete, inspect, select
+
+from bot.db.models import Conversation, ConversationEvent, Message
+from bot.db.session import Database, build_engine
+
+log = logging.getLogger(__name__)
+RASA_EVENTS_TABLE = "events"  # Rasa's SQL tracker store
+
+
+def purge(
+    database: Database, rasa_tracker_url: str | None, days: int, now: datetime | None = None
+) -> int:
+    """Deletes conversations idle for more than `days`; returns how many."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    with database.session() as session:
+        ids = list(session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
+        for chunk in _chunks(ids, 500):
+            session.execute(
+                delete(ConversationEvent).where(ConversationEvent.conversation_id.in_(chunk))
+            )
+            session.execute(delete(Message).where(Message.conversation_id.in_(chunk)))
+            session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+    if ids and rasa_tracker_url:
+        _purge_rasa_tracker(rasa_tracker_url, ids)
+    return len(ids)
+
+
+def _purge_rasa_tracker(url: str, conversation_ids: list[str]) -> None:
+    engine: Engine = build_engine(url)
+    try:
+        if not inspect(engine).has_table(RASA_EVENTS_TABLE):
+            return
+        events = Table(RASA_EVENTS_TABLE, MetaData(), autoload_with=engine)
+        with engine.begin() as connection:
+            for chunk in _chunks(conversation_ids, 500):
+                connection.execute(delete(events).where(events.c.sender_id.in_(chunk)))
+    finally:
+        engine.dispose()
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class DailyPurge:
+    """Runs `purge` once a day in a background thread of the app process."""
+
+    def __init__(self, database: Database, rasa_tracker_url: str | None, days: int) -> None:
+        self._args = (database, rasa_tracker_url, days)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="daily-purge", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                removed = purge(*self._args)
+                log.info("retention: deleted %d conversations", removed)
+            except Exception:  # a failed run is retried tomorrow; the app keeps serving
+                log.exception("retention purge failed")
+            self._stop.wait(24 * 3600)
