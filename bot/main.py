@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.components = build_components(settings)
+        # Train the acute classifier now (seconds), not on a citizen's first message.
+        app.state.components.acute.warm_up()
         daily_purge = DailyPurge(
             app.state.components.database, settings.rasa_tracker_url, settings.retention_days
         )
