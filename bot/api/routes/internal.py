@@ -3,6 +3,8 @@
 - `POST /internal/nlg`: Rasa's NLG endpoint — renders a response in the conversation's language.
 - `POST /internal/conversations/{id}/answers`: answer a factual question from the catalogue;
   a question it cannot answer is recorded, with how many misses came in a row.
+- `POST /internal/conversations/{id}/articles`: the article the citizen chose from "Did you
+  mean…?".
 - `POST /internal/conversations/{id}/feedback`: "Was this helpful?" for an article.
 """
 
@@ -69,9 +71,6 @@ class AnswerOut(BaseModel):
     misses_in_a_row: int = 0
 
 
-FALLBACK_INTENT = "nlu_fallback"
-
-
 @router.post(
     "/conversations/{conversation_id}/answers",
     dependencies=[InternalOnly],
@@ -84,7 +83,7 @@ def answer_question(
     result = components.search.answer(question.text, question.language, date.today())
     answer = AnswerOut(
         decision=result.decision,
-        article=result.article if result.article else None,
+        article=result.article,
         candidates=result.candidates,
     )
     if result.decision == "unknown":
