@@ -64,8 +64,9 @@ class Article:
             self.valid_until is None or day <= self.valid_until
         )
 
-    def text(self, language: str) -> Text | None:
-        return self.texts.get(language)
+    def text(self, language: str) -> Text:
+        """The text in `language`, or the Swedish original where it is not translated yet."""
+        return self.texts.get(language) or self.texts[SOURCE_LANGUAGE]
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.catalogue.articles import Article, Catalogue, load_catalogue
+from bot.catalogue.articles import KNOWLEDGE_DIR, Article, Catalogue, load_catalogue
 from bot.catalogue.embeddings import Embedder
 from bot.catalogue.search import Hit, SearchIndex
 
 Decision = Literal["answer", "clarify", "unknown"]
-FALLBACK_LANGUAGE = "sv"
 
 
 class ArticleView(BaseModel):
@@ -67,7 +66,7 @@ class CatalogueSearch:
         answer_threshold: float,
         clarify_threshold: float,
         public_url: str = "",
-        knowledge_dir: Path | None = None,
+        knowledge_dir: Path = KNOWLEDGE_DIR,
     ) -> None:
         self.public_url = public_url.rstrip("/")
         self.index_path = index_path
@@ -88,20 +87,25 @@ class CatalogueSearch:
         with self._lock:
             if mtime != self._loaded_mtime or self._index is None or self._catalogue is None:
                 self._index = SearchIndex.load(self.index_path)
-                self._catalogue = (
-                    load_catalogue(self._knowledge_dir) if self._knowledge_dir else load_catalogue()
-                )
+                self._catalogue = load_catalogue(self._knowledge_dir)
                 self._loaded_mtime = mtime
             return self._index, self._catalogue
 
-    def answer(self, question: str, language: str, today: date) -> AnswerResult:
+    def _live_hits(
+        self, question: str, language: str, today: date, limit: int
+    ) -> tuple[list[Hit], Catalogue]:
+        """Search hits for articles that exist and are valid today, best first."""
         index, catalogue = self._current()
         live = [
             hit
-            for hit in index.search(question, language, self.embedder, limit=5)
+            for hit in index.search(question, language, self.embedder, limit=limit)
             if hit.article_id in catalogue.articles
             and catalogue.articles[hit.article_id].is_valid_on(today)
         ]
+        return live, catalogue
+
+    def answer(self, question: str, language: str, today: date) -> AnswerResult:
+        live, catalogue = self._live_hits(question, language, today, limit=5)
         if not live or live[0].similarity < self.clarify_threshold:
             return AnswerResult("unknown")
         views = [self._view(catalogue.articles[h.article_id], language) for h in live[:3]]
@@ -114,13 +118,8 @@ class CatalogueSearch:
 
     def search_articles(self, question: str, language: str, today: date) -> list[ArticleView]:
         """Articles for the guide's search box, best first (no thresholds: a person reads)."""
-        index, catalogue = self._current()
-        return [
-            self._view(catalogue.articles[hit.article_id], language)
-            for hit in index.search(question, language, self.embedder, limit=8)
-            if hit.article_id in catalogue.articles
-            and catalogue.articles[hit.article_id].is_valid_on(today)
-        ]
+        live, catalogue = self._live_hits(question, language, today, limit=8)
+        return [self._view(catalogue.articles[hit.article_id], language) for hit in live]
 
     def article(self, article_id: str, language: str, today: date) -> ArticleView | None:
         _, catalogue = self._current()
@@ -131,9 +130,7 @@ class CatalogueSearch:
 
     def _view(self, article: Article, language: str) -> ArticleView:
         text = article.text(language)
-        shown = language
-        if text is None:  # not translated yet: Swedish
-            shown, text = FALLBACK_LANGUAGE, article.texts[FALLBACK_LANGUAGE]
+        shown = text.language  # Swedish where the article is not translated yet
         source = article.sources[0]
         return ArticleView(
             id=article.id,

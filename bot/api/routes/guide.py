@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from bot.api.deps import ComponentsDep, RequestLanguageDep
 from bot.api.routes.pages import TEMPLATES
-from bot.catalogue.articles import TOPICS, Article, Catalogue
+from bot.catalogue.articles import TOPICS, Article, Catalogue, Text
 from bot.core.errors import ApiError
 from bot.services.languages import Language
 
@@ -47,11 +47,11 @@ def guide_search(
     q: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     language, catalogue = _context(components, lang)
-    results: list[tuple[Article, Any]] = []
+    results: list[tuple[Article, Text]] = []
     if q.strip():
         for view in components.search.search_articles(q.strip(), lang, date.today()):
             article = catalogue.articles[view.id]
-            results.append((article, _text(article, lang)))
+            results.append((article, article.text(lang)))
     return _page(request, "guide_search.html", language, query=q, results=results)
 
 
@@ -72,7 +72,7 @@ def guide_article(
     article = catalogue.articles.get(article_id)
     if article is None or article.topic != topic or not article.is_valid_on(date.today()):
         raise ApiError(404, "not_found", language.guide["not_found"])
-    text = _text(article, lang)
+    text = article.text(lang)
     body = _ARTICLE_LINK.sub(
         lambda m: f"(/guide/{lang}/{_topic_of(catalogue, m.group(1))}/{m.group(1)})", text.body
     )
@@ -89,17 +89,13 @@ def _context(components: Any, lang: str) -> tuple[Language, Catalogue]:
     return components.languages.get(lang), components.search.catalogue()
 
 
-def _articles_in(catalogue: Catalogue, topic: str, lang: str) -> list[tuple[Article, Any]]:
+def _articles_in(catalogue: Catalogue, topic: str, lang: str) -> list[tuple[Article, Text]]:
     today = date.today()
     return [
-        (article, _text(article, lang))
+        (article, article.text(lang))
         for article in catalogue.articles.values()
         if article.topic == topic and article.is_valid_on(today)
     ]
-
-
-def _text(article: Article, lang: str) -> Any:
-    return article.text(lang) or article.texts["sv"]
 
 
 def _topic_of(catalogue: Catalogue, article_id: str) -> str:
