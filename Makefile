@@ -8,11 +8,13 @@ RASA_VENV := .venvs/rasa
 APP  := $(APP_VENV)/bin
 RASA := $(RASA_VENV)/bin
 export RASA_TELEMETRY_ENABLED := false
+# Rasa imports the project's own NLU components (bot/nlu) from here.
+export PYTHONPATH := $(CURDIR)
 PIP_FLAGS := --disable-pip-version-check --progress-bar on
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help run test setup venvs db model browser lint typecheck validate pytest \
-        conversation-test knowledge-check index eval bench lock clean
+        conversation-test knowledge-check content-check index eval bench lock clean
 
 help:
 	@echo "make run    set up everything and start Guiderum on http://127.0.0.1:$${PORT:-8000}"
@@ -59,7 +61,7 @@ browser:
 
 # --- checks ---------------------------------------------------------------------------------
 
-test: setup browser lint typecheck validate knowledge-check pytest conversation-test
+test: setup browser lint typecheck validate knowledge-check content-check pytest conversation-test
 	@printf '\n\033[1;32mAll checks passed.\033[0m\n'
 
 lint: $(APP_VENV)/.installed
@@ -69,8 +71,8 @@ lint: $(APP_VENV)/.installed
 
 typecheck: venvs
 	$(call step,mypy)
-	$(APP)/mypy bot
-	$(APP)/mypy --python-executable $(RASA)/python --python-version 3.10 actions
+	$(APP)/mypy bot --exclude bot/nlu
+	$(APP)/mypy --python-executable $(RASA)/python --python-version 3.10 actions bot/nlu
 
 validate: venvs
 	$(call step,rasa data validate)
@@ -83,11 +85,17 @@ knowledge-check: $(APP_VENV)/.installed
 pytest: setup browser
 	$(call step,pytest (unit and integration))
 	$(APP)/pytest
+	$(call step,pytest (NLU components, in the Rasa environment))
+	$(RASA)/python -m pytest -c tests/nlu/pytest.ini tests/nlu
 
 conversation-test: setup
 	$(call step,Rasa conversation tests)
 	$(RASA)/rasa test core --model "$$($(APP)/bot model path)" --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out var/results
+
+content-check: $(APP_VENV)/.installed
+	$(call step,bot content check (translations per language))
+	$(APP)/bot content check
 
 # --- other ----------------------------------------------------------------------------------
 
@@ -95,10 +103,11 @@ index: $(APP_VENV)/.installed
 	$(call step,Search index of the catalogue)
 	$(APP)/bot knowledge index
 
-eval: index
+eval: model index
 	$(call step,Evaluation on held-out questions)
 	$(APP)/bot knowledge eval
 	$(APP)/bot safety eval
+	$(APP)/bot content eval
 
 bench: venvs
 	$(APP)/python bench/latency.py

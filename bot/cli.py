@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from datetime import date
+from typing import Annotated
 
 import httpx
 import typer
@@ -24,17 +25,23 @@ import uvicorn
 from honcho.environ import parse_procfile
 from honcho.manager import Manager
 
+from bot import language_evaluation
 from bot.catalogue.articles import load_catalogue
 from bot.catalogue.check import check_catalogue
 from bot.catalogue.embeddings import E5Embedder
 from bot.catalogue.evaluation import evaluate, load_questions
 from bot.catalogue.search import SearchIndex, catalogue_passages
+from bot.content_check import check_content
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.safety.evaluation import evaluate_acute, load_messages, table
 from bot.services import assistant_model, retention
+from bot.services.domain import intent_names
+from bot.services.language_detection import LanguageDetector
+from bot.services.languages import LanguageRegistry
+from bot.services.responses import ResponseCatalog
 
 app = typer.Typer(
     help="Guiderum: the chat assistant about ekonomiskt bistånd.", no_args_is_help=True
@@ -42,10 +49,12 @@ app = typer.Typer(
 db_app = typer.Typer(help="The app's database.", no_args_is_help=True)
 model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The information catalogue in knowledge/.", no_args_is_help=True)
+content_app = typer.Typer(help="Translations of everything, per language.", no_args_is_help=True)
 safety_app = typer.Typer(help="Acute situations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(model_app, name="model")
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(content_app, name="content")
 app.add_typer(safety_app, name="safety")
 
 RASA_VENV_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin"
@@ -151,6 +160,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "ACTION_ENDPOINT_URL": f"{settings.action_server_url}/webhook",
         "NLG_ENDPOINT_URL": f"{settings.app_internal_url}/internal/nlg",
         "INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
+        **assistant_model.rasa_import_path(),
     }
 
 
@@ -180,7 +190,8 @@ def model_path() -> None:
 def knowledge_check() -> None:
     """Check every article: fields, topics, dates, links, duplicates, lengths, translations."""
     catalogue = load_catalogue()
-    problems = check_catalogue(catalogue, get_settings().catalogue_languages, date.today())
+    required = [code for code in LanguageRegistry.load().codes(tier=1) if code != "sv"]
+    problems = check_catalogue(catalogue, required, date.today())
     if not problems:
         typer.secho(f"All {len(catalogue.articles)} articles are fine.", fg="green")
         return
@@ -188,6 +199,31 @@ def knowledge_check() -> None:
     for problem in problems:
         typer.echo(f"  - {problem}")
     raise typer.Exit(1)
+
+
+@content_app.command("check")
+def content_check() -> None:
+    """Missing or stale translations per language; gaps in a tier-1 language fail."""
+    reports = check_content(
+        LanguageRegistry.load(), load_catalogue(), ResponseCatalog.load(), set(intent_names())
+    )
+    typer.echo(f"{'language':<10} {'tier':>4} {'articles':>8} {'stale':>5} {'gaps':>5}")
+    for report in reports:
+        typer.echo(f"{report.code:<10} {report.tier:>4} {report.articles:>8} "
+                   f"{report.stale:>5} {len(report.gaps):>5}")  # fmt: skip
+    failing = False
+    for report in reports:
+        if not report.gaps:
+            continue
+        failing |= report.tier == 1
+        colour = "red" if report.tier == 1 else "yellow"
+        typer.secho(f"\n{report.code} (tier {report.tier}):", fg=colour, bold=True)
+        for gap in report.gaps:
+            typer.echo(f"  - {gap}")
+    if failing:
+        typer.secho("\nTier-1 languages must be complete.", fg="red", bold=True)
+        raise typer.Exit(1)
+    typer.secho("\nEvery tier-1 language is complete.", fg="green")
 
 
 @knowledge_app.command("index")
@@ -222,6 +258,33 @@ def knowledge_eval() -> None:
     embedder.warm_up()
     result = evaluate(SearchIndex.load(settings.search_index_path), embedder, load_questions())
     typer.echo(result.table())
+
+
+@content_app.command("eval")
+def content_eval(
+    intents: Annotated[bool, typer.Option(help="Also measure intents with the model.")] = True,
+) -> None:
+    """Per language: detection accuracy, intent accuracy and topic accuracy@1 (held-out sets)."""
+    settings = get_settings()
+    if not settings.search_index_path.exists():
+        typer.echo("No search index yet: run `bot knowledge index` first.", err=True)
+        raise typer.Exit(1)
+    registry = LanguageRegistry.load()
+    sets = language_evaluation.load_sets()
+    predicted = None
+    if intents:
+        texts = [text for language in sets for text, _ in language.intent_examples()]
+        predicted = language_evaluation.rasa_intents(
+            assistant_model.model_path(settings.model_dir), texts
+        )
+    embedder = E5Embedder()
+    index = SearchIndex.load(settings.search_index_path)
+    detector = LanguageDetector(registry.codes())
+    scores = [
+        language_evaluation.score_language(language, detector, index, embedder, predicted)
+        for language in sets
+    ]
+    typer.echo(language_evaluation.table(scores))
 
 
 @safety_app.command("eval")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
 
@@ -29,7 +30,11 @@ from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
 from bot.services.broker import LocalBroker
 from bot.services.contacts import load_contacts
+from bot.services.language_choice import LanguageChoice
+from bot.services.language_detection import LanguageDetector
+from bot.services.language_requests import LanguageRequests
 from bot.services.languages import LanguageRegistry
+from bot.services.opening_hours import OpeningHours
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
@@ -45,8 +50,18 @@ def _shared_models() -> tuple[E5Embedder, AcuteDetector]:
     return embedder, AcuteDetector(embedder)
 
 
+@lru_cache
+def _language_detector(codes: tuple[str, ...]) -> LanguageDetector:
+    return LanguageDetector(codes)
+
+
+def _is_open_now(hours: OpeningHours) -> bool:
+    return hours.is_open(datetime.now(UTC))
+
+
 def build_components(settings: Settings) -> Components:
     embedder, acute = _shared_models()
+    languages = LanguageRegistry.load(default=settings.default_language)
     return Components(
         settings=settings,
         database=Database(settings.database_url),
@@ -56,7 +71,7 @@ def build_components(settings: Settings) -> Components:
             token=settings.internal_token.get_secret_value(),
             timeout=settings.rasa_timeout_seconds,
         ),
-        languages=LanguageRegistry.load(default=settings.default_language),
+        languages=languages,
         responses=ResponseCatalog.load(),
         broker=LocalBroker(),
         contacts=load_contacts(),
@@ -66,8 +81,13 @@ def build_components(settings: Settings) -> Components:
             answer_threshold=settings.answer_threshold,
             clarify_threshold=settings.clarify_threshold,
             public_url=settings.public_url,
+            not_translated_note=lambda code: languages.get(code).language["not_available"],
         ),
         acute=acute,
+        language_choice=LanguageChoice(
+            languages, _language_detector(tuple(languages.codes())), LanguageRequests.load()
+        ),
+        contact_centre_open=partial(_is_open_now, OpeningHours.load()),
         client_limiter=RateLimiter(settings.client_requests_per_minute, 60),
         conversation_limiter=RateLimiter(settings.conversation_messages_per_minute, 60),
     )
@@ -81,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.components = build_components(settings)
         # Train the acute classifier now (seconds), not on a citizen's first message.
         app.state.components.acute.warm_up()
+        app.state.components.language_choice.detector.warm_up()
         daily_purge = DailyPurge(
             app.state.components.database, settings.rasa_tracker_url, settings.retention_days
         )
@@ -100,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PUT"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
         )
     app.add_middleware(

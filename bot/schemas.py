@@ -65,6 +65,13 @@ class CitizenMessage(BaseModel):
     )
 
 
+class LanguageChoiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    language: str = Field(
+        max_length=35, description='A language code from /api/languages, e.g. "ar".'
+    )
+
+
 class Reply(BaseModel):
     messages: list[MessageOut]
     language: str

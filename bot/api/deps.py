@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,6 +16,7 @@ from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
 from bot.services.broker import LocalBroker
 from bot.services.conversations import ConversationService
+from bot.services.language_choice import LanguageChoice
 from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
@@ -35,6 +36,8 @@ class Components:
     contacts: dict[str, str]
     search: CatalogueSearch
     acute: AcuteDetector
+    language_choice: LanguageChoice
+    contact_centre_open: Callable[[], bool]  # now, by bot/opening_hours.yml
     client_limiter: RateLimiter
     conversation_limiter: RateLimiter
 
@@ -63,6 +66,8 @@ def get_conversation_service(components: ComponentsDep, session: SessionDep) -> 
         contacts=components.contacts,
         max_chars=components.settings.max_message_chars,
         acute=components.acute,
+        language_choice=components.language_choice,
+        contact_centre_open=components.contact_centre_open,
     )
 
 

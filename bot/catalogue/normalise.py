@@ -48,6 +48,42 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Arabic-script words carry clitics ("والايجار" = "and the rent") and letters people write
+# interchangeably; a light stemmer (after Larkey et al., "light10") strips the common ones so
+# that "السوسيال", "بالسوسيال" and "سوسيال" match. Used for Arabic and Persian alike.
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ک": "ك",
+        "ـ": None,
+        "\u200c": None,
+    }
+)
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+_ARABIC_SUFFIXES = ("هاي", "ها", "ات", "ان", "ون", "ين", "يه", "ه", "ي")
+
+
+def _light_stem(word: str) -> str:
+    word = word.translate(_ARABIC_LETTERS)
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _is_arabic_script(word: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in word)
+
+
 def search_terms(text: str, language: str) -> list[str]:
     """The words of `text` that matter for search, as folded lemmas."""
     nlp = _pipeline(language)
@@ -56,6 +92,6 @@ def search_terms(text: str, language: str) -> list[str]:
     for token in nlp(text.casefold()):  # the lookup tables are lower-case
         if token.is_punct or token.is_space or token.lower_ in stop_words:
             continue
-        lemma = token.lemma_ or token.text
-        terms.append(fold(lemma))
+        lemma = fold(token.lemma_ or token.text)
+        terms.append(_light_stem(lemma) if _is_arabic_script(lemma) else lemma)
     return terms

@@ -54,10 +54,6 @@ class Settings(BaseSettings):
         description="Conversation starts and messages one client address may send per minute "
         "(429 beyond). Behind a proxy, run uvicorn with forwarded headers so this is per citizen.",
     )
-    catalogue_languages: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["sv-x-easy", "en"],
-        description="Languages every article must be translated into (comma-separated).",
-    )
     search_index_path: Path = Field(
         PROJECT_ROOT / "var" / "index" / "catalogue.npz",
         description="The catalogue's search index (built by `bot knowledge index`).",
@@ -76,7 +72,7 @@ class Settings(BaseSettings):
     )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
 
-    @field_validator("cors_origins", "catalogue_languages", "frame_ancestors", mode="before")
+    @field_validator("cors_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -5,6 +5,9 @@ Two independent signals, either one is enough:
   at once (a citizen may switch language when upset);
 - a softmax classifier on the multilingual e5 embedding, trained on `acute_examples.yml`; a
   message is acute when the classifier gives "none" less than `NONE_BELOW` probability.
+  The everyday small talk in `nlu_data/<lang>/smalltalk.yml` ("thank you", "hej då") is
+  trained as "none" too: without it a short "thank you" lands nearer a farewell letter than
+  anything the classifier knows.
 Editors can add phrases and examples; the held-out test set is in `tests/eval/`.
 """
 
@@ -23,6 +26,7 @@ from bot.catalogue.embeddings import Embedder
 from bot.catalogue.normalise import fold
 
 HERE = Path(__file__).resolve().parent
+NLU_DIR = HERE.parent.parent / "nlu_data"
 KINDS = ("suicide", "violence", "child", "no_food_shelter")
 NONE = "none"
 
@@ -47,10 +51,14 @@ class AcuteDetector:
         embedder: Embedder,
         phrases_file: Path = HERE / "acute_phrases.yml",
         examples_file: Path = HERE / "acute_examples.yml",
+        everyday_files: list[Path] | None = None,
     ) -> None:
         self.embedder = embedder
         self._phrases_file = phrases_file
         self._examples_file = examples_file
+        self._everyday_files = (
+            sorted(NLU_DIR.glob("*/smalltalk.yml")) if everyday_files is None else everyday_files
+        )
         self._lock = threading.Lock()
         self._patterns: list[tuple[str, re.Pattern[str]]] | None = None
         self._classifier: SoftmaxClassifier | None = None
@@ -60,7 +68,7 @@ class AcuteDetector:
         with self._lock:
             if self._patterns is None or self._classifier is None:
                 self._patterns = _load_patterns(self._phrases_file)
-                self._classifier = _train(self._examples_file, self.embedder)
+                self._classifier = _train(self._examples_file, self.embedder, self._everyday_files)
             return self._patterns, self._classifier
 
     def detect(self, text: str) -> AcuteFinding | None:
@@ -82,7 +90,8 @@ class AcuteDetector:
 
 
 def _sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+    # Sentence ends in Latin, Arabic (؟ ۔) and Ethiopic (። ፧) writing.
+    parts = [p.strip() for p in re.split(r"(?<=[.!?؟۔።፧])\s+|\n+", text) if p.strip()]
     return parts if len(parts) > 1 else []
 
 
@@ -98,7 +107,19 @@ def _load_patterns(path: Path) -> list[tuple[str, re.Pattern[str]]]:
     return patterns
 
 
-def _train(path: Path, embedder: Embedder) -> SoftmaxClassifier:
+def _train(path: Path, embedder: Embedder, everyday: list[Path]) -> SoftmaxClassifier:
     examples: list[dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]
-    vectors = embedder.queries([e["text"] for e in examples])
-    return SoftmaxClassifier.train(vectors, [e["acute"] for e in examples], balanced=True)
+    texts = [e["text"] for e in examples] + [t for file in everyday for t in _small_talk(file)]
+    labels = [e["acute"] for e in examples] + [NONE] * (len(texts) - len(examples))
+    return SoftmaxClassifier.train(embedder.queries(texts), labels, balanced=True)
+
+
+def _small_talk(path: Path) -> list[str]:
+    """The examples of a Rasa NLU file (`- text` lines of every intent's `examples` block)."""
+    blocks = yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []
+    return [
+        line.strip()[2:].strip()
+        for block in blocks
+        for line in str(block.get("examples", "")).splitlines()
+        if line.strip().startswith("- ")
+    ]

@@ -12,12 +12,21 @@ HELP_LINES = {
     "child": ("emergency_phone", "socialjouren_phone", "contact_centre_phone"),
     "no_food_shelter": ("contact_centre_phone", "socialjouren_phone", "emergency_phone"),
 }
+# When the contact centre is closed (evenings, nights, weekends, holidays) the social services'
+# out-of-hours service answers instead: its number comes first, the closed one last.
+HELP_LINES_CLOSED = {
+    **HELP_LINES,
+    "no_food_shelter": ("socialjouren_phone", "emergency_phone", "contact_centre_phone"),
+}
 
 
-def acute_help(kind: str, language: Language, contacts: dict[str, str]) -> MessageOut:
-    """Usage: acute_help("violence", languages.get("en"), load_contacts())"""
+def acute_help(
+    kind: str, language: Language, contacts: dict[str, str], contact_centre_open: bool = True
+) -> MessageOut:
+    """Usage: acute_help("violence", languages.get("en"), load_contacts(), hours.is_open(now))"""
+    lines = HELP_LINES if contact_centre_open else HELP_LINES_CLOSED
     links = [Link(title=_call(key, language, contacts), url=contacts[f"{key}_tel"])
-             for key in HELP_LINES[kind]]  # fmt: skip
+             for key in lines[kind]]  # fmt: skip
     if kind == "child":
         links.append(
             Link(title=language.acute["report_concern"], url=contacts["concern_report_url"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.catalogue.articles import KNOWLEDGE_DIR, Article, Catalogue, load_catalogue
+from bot.catalogue.articles import (
+    KNOWLEDGE_DIR,
+    SOURCE_LANGUAGE,
+    Article,
+    Catalogue,
+    load_catalogue,
+)
 from bot.catalogue.embeddings import Embedder
 from bot.catalogue.search import Hit, SearchIndex
 
@@ -67,8 +74,10 @@ class CatalogueSearch:
         clarify_threshold: float,
         public_url: str = "",
         knowledge_dir: Path = KNOWLEDGE_DIR,
+        not_translated_note: Callable[[str], str] = lambda language: "",
     ) -> None:
         self.public_url = public_url.rstrip("/")
+        self.not_translated_note = not_translated_note
         self.index_path = index_path
         self.embedder = embedder
         self.answer_threshold = answer_threshold
@@ -106,7 +115,9 @@ class CatalogueSearch:
 
     def answer(self, question: str, language: str, today: date) -> AnswerResult:
         live, catalogue = self._live_hits(question, language, today, limit=5)
-        if not live or live[0].similarity < self.clarify_threshold:
+        # "I don't know" only when none of the top three is close; a strong match just below
+        # the fused winner is worth offering.
+        if not live or max(hit.similarity for hit in live[:3]) < self.clarify_threshold:
             return AnswerResult("unknown")
         views = [self._view(catalogue.articles[h.article_id], language) for h in live[:3]]
         if live[0].similarity >= self.answer_threshold and not _close_call(live):
@@ -137,12 +148,24 @@ class CatalogueSearch:
             topic=article.topic,
             language=shown,
             title=text.title,
-            summary=text.summary,
+            summary=self._summary(article, language),
             url=f"{self.public_url}/guide/{shown}/{article.topic}/{article.id}",
             source_title=source.title,
             source_url=source.url,
             reviewed=article.reviewed_date.isoformat(),
         )
+
+    def _summary(self, article: Article, language: str) -> str:
+        """The summary in `language`; if it is not translated, say so and give Swedish and English
+        (easy Swedish falls back to Swedish without a note: the reader reads Swedish)."""
+        if language in article.texts or language.split("-")[0] == SOURCE_LANGUAGE:
+            return article.text(language).summary
+        versions = [
+            article.texts[code] for code in (SOURCE_LANGUAGE, "en") if code in article.texts
+        ]
+        return "\n\n".join(
+            [self.not_translated_note(language)] + [f"{t.title}: {t.summary}" for t in versions]
+        ).strip()
 
 
 def _close_call(hits: list[Hit]) -> bool:

@@ -7,20 +7,29 @@ domain or config changed since the last training (the model for that hash alread
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
 from bot.core.config import PROJECT_ROOT
 
-TRAINING_INPUTS = ("config.yml", "bot/domain", "nlu_data", "stories")
+TRAINING_INPUTS = ("config.yml", "bot/domain", "bot/nlu", "nlu_data", "stories")
 RASA_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin" / "rasa"
+
+
+def rasa_import_path(root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """Rasa imports our NLU components (config.yml: `bot.nlu.…`) from the project root."""
+    return {"PYTHONPATH": str(root)}
 
 
 def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
     files: list[Path] = []
     for name in TRAINING_INPUTS:
         path = root / name
-        files.extend(sorted(p for p in path.rglob("*.yml")) if path.is_dir() else [path])
+        if path.is_dir():  # data, and the code of our own NLU components
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yml", ".py"}))
+        else:
+            files.append(path)
     return files
 
 
@@ -53,5 +62,6 @@ def train(model_dir: Path, force: bool = False, root: Path = PROJECT_ROOT) -> Pa
         "--data", "nlu_data", "stories",
         "--out", str(model_dir), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    subprocess.run(command, cwd=root, check=True)  # noqa: S603 — fixed command, no shell
+    env = {**os.environ, **rasa_import_path(root)}
+    subprocess.run(command, cwd=root, env=env, check=True)  # noqa: S603 — fixed command
     return target

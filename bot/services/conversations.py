@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from bot.safety.acute import AcuteDetector
 from bot.safety.help import acute_help
 from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
 from bot.services.domain import intent_names
+from bot.services.language_choice import LanguageChoice, LanguageDecision
 from bot.services.languages import LanguageRegistry
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
 from bot.services.redaction import Redacted, redact
@@ -70,7 +72,9 @@ class ConversationService:
     """Everything that happens to a conversation, with storage in the app's database.
 
     Usage:
-        service = ConversationService(session, rasa, languages, contacts, 2000, acute)
+        service = ConversationService(
+            session, rasa, languages, contacts, 2000, acute, choice, lambda: True
+        )
         started = service.start("en")
         reply = service.post(started.conversation, text="hello")
     """
@@ -83,6 +87,8 @@ class ConversationService:
         contacts: dict[str, str],
         max_chars: int,
         acute: AcuteDetector,
+        language_choice: LanguageChoice,
+        contact_centre_open: Callable[[], bool],
     ) -> None:
         self.session = session
         self.rasa = rasa
@@ -90,6 +96,8 @@ class ConversationService:
         self.contacts = contacts
         self.max_chars = max_chars
         self.acute = acute
+        self.language_choice = language_choice
+        self.contact_centre_open = contact_centre_open
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -125,12 +133,18 @@ class ConversationService:
         citizen_message = self._citizen_message(conversation, text, payload)
         redacted = redact(citizen_message.text or "")
         citizen_message.text = redacted.text if citizen_message.text else None
+        decision = self._choose_language(conversation, citizen_message)
+        language_note = self._apply_language(conversation, decision) if decision else []
         self.session.add(citizen_message)
         self.session.commit()  # kept even if the assistant cannot be reached
         # Acute help comes first, every time, and does not depend on Rasa being up.
         acute = self._acute_help(conversation, citizen_message)
-        first = acute + self._privacy_notes(conversation, redacted)
+        first = acute + self._privacy_notes(conversation, redacted) + language_note
+        self._store_bot_messages(conversation, language_note)
+        self.session.commit()
         emergency = bool(acute)
+        if decision is not None and decision.asked:  # only asked for a language: nothing to answer
+            return self._reply(conversation, first, Meta(emergency=emergency))
 
         if conversation.state != "bot":
             return self._reply(conversation, first, Meta(emergency=emergency))
@@ -155,6 +169,19 @@ class ConversationService:
         self._store_bot_messages(conversation, answer.messages)
         self.session.commit()
         return self._reply(conversation, first + answer.messages, answer.meta)
+
+    def switch_language(self, conversation: Conversation, language: str) -> Reply:
+        """The citizen chose a language in the menu."""
+        if language not in self.languages:
+            raise ApiError(
+                422,
+                "unknown_language",
+                self.languages.error_text(conversation.language, "invalid_body"),
+            )
+        note = self._apply_language(conversation, LanguageDecision(language, asked=True))
+        self._store_bot_messages(conversation, note)
+        self.session.commit()
+        return self._reply(conversation, note, Meta())
 
     def transcript(self, conversation: Conversation) -> Transcript:
         messages = self.session.scalars(
@@ -231,6 +258,37 @@ class ConversationService:
                     return button.get("title")
         return None
 
+    def _choose_language(
+        self, conversation: Conversation, message: Message
+    ) -> LanguageDecision | None:
+        """A typed message may ask for, or be written in, another language; buttons never are."""
+        if message.payload or not message.text:
+            return None
+        decision = self.language_choice.decide(message.text, conversation.language)
+        if decision.language == conversation.language and not decision.asked:
+            return None
+        message.language = decision.language
+        return decision
+
+    def _apply_language(
+        self, conversation: Conversation, decision: LanguageDecision
+    ) -> list[MessageOut]:
+        """Switch the conversation (or record a minority-language wish) and return the note that
+        says so, in the new language; the caller stores it after any acute help."""
+        previous = conversation.language
+        if decision.minority:
+            note = self.language_choice.minority_note(decision.minority, previous, self.contacts)
+            event: dict[str, object] = {"minority": decision.minority}
+        else:
+            conversation.language = decision.language
+            note = self.language_choice.switched_note(decision.language)
+            event = {"from": previous, "to": decision.language, "asked": decision.asked}
+        self.session.add(ConversationEvent(
+            conversation_id=conversation.id,
+            kind="language_wish" if decision.minority else "language_changed", data=event,
+        ))  # fmt: skip
+        return [note]
+
     def _privacy_notes(self, conversation: Conversation, redacted: Redacted) -> list[MessageOut]:
         """A gentle note when personal data was removed; stored like any bot message."""
         if not redacted.kinds:
@@ -254,8 +312,9 @@ class ConversationService:
             data={"kind": finding.kind, "via": finding.via},
         ))  # fmt: skip
         help_message = acute_help(
-            finding.kind, self.languages.get(conversation.language), self.contacts
-        )
+            finding.kind, self.languages.get(conversation.language), self.contacts,
+            contact_centre_open=self.contact_centre_open(),
+        )  # fmt: skip
         self._store_bot_messages(conversation, [help_message])
         self.session.commit()
         return [help_message]

@@ -25,6 +25,8 @@ class Language:
     guide: dict[str, str]
     notes: dict[str, str]
     acute: dict[str, str]
+    language: dict[str, str]  # switching language, missing translations, minority languages
+    tier: int  # 1: everything must be translated; 2: dialogue and the most asked articles
 
 
 class LanguageRegistry:
@@ -50,17 +52,32 @@ class LanguageRegistry:
             code = raw["code"]
             if code != path.stem:
                 raise ValueError(f"{path}: code {code!r} must match the file name")
-            languages[code] = Language(
-                code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"],
-                raw["guide"], raw["notes"], raw["acute"],
-            )  # fmt: skip
-        return cls(languages, default)
+            try:
+                languages[code] = Language(
+                    code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"],
+                    raw["guide"], raw["notes"], raw["acute"], raw["language"], int(raw["tier"]),
+                )  # fmt: skip
+            except KeyError as missing:
+                raise ValueError(f"{path}: the section {missing} is missing") from None
+
+        # Menus list tier 1 first, Swedish and easy Swedish on top, then English, then the rest.
+        def menu_order(code: str) -> tuple[int, int, str]:
+            return (
+                languages[code].tier,
+                0 if code.startswith("sv") else 1 if code == "en" else 2,
+                code,
+            )
+
+        return cls({code: languages[code] for code in sorted(languages, key=menu_order)}, default)
 
     def __contains__(self, code: object) -> bool:
         return code in self._languages
 
     def all(self) -> list[Language]:
         return list(self._languages.values())
+
+    def codes(self, tier: int | None = None) -> list[str]:
+        return [code for code, lang in self._languages.items() if tier in (None, lang.tier)]
 
     def get(self, code: str) -> Language:
         return self._languages.get(code) or self._languages[self.default]

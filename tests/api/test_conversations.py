@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from bot.api.deps import Components
 from tests.conftest import AppFactory, FakeRasa
 
 
@@ -273,6 +274,14 @@ def test_acute_message_gets_help_first_even_when_rasa_is_down(
     assert down.status_code == 200
     assert down.json()["meta"]["emergency"] is True
     assert "Kvinnofridslinjen" in down.json()["messages"][0]["text"]
+
+
+def test_at_night_the_out_of_hours_number_comes_first(client: TestClient) -> None:
+    components: Components = client.app.state.components  # type: ignore[attr-defined]
+    components.contact_centre_open = lambda: False
+    reply = send(client, start(client, language="en"), text="I have nowhere to sleep tonight")
+    assert reply.json()["meta"]["emergency"] is True
+    assert reply.json()["messages"][0]["links"][0]["url"] == "tel:+46850840000"  # socialjouren
 
 
 def test_everyday_message_is_not_an_emergency(client: TestClient) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from fastapi.testclient import TestClient
+
+from bot.catalogue.articles import load_catalogue
+from bot.services.languages import LanguageRegistry
 
 
 def test_index_lists_every_topic_in_the_language(client: TestClient) -> None:
@@ -28,6 +33,27 @@ def test_article_page_has_source_review_date_and_translation_notice(client: Test
     english = client.get("/guide/en/norm/riksnormen-2026")
     assert "This is a translation; the Swedish text applies." in english.text
     assert '<article lang="en">' in english.text
+
+
+def test_right_to_left_languages_and_their_translation_notice(client: TestClient) -> None:
+    page = client.get("/guide/ar/norm/riksnormen-2026")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert '<article lang="ar">' in page.text
+    notice = LanguageRegistry.load().get("ar").guide["translation_notice"]
+    assert notice in page.text
+    assert '<a href="tel:112" dir="ltr">112</a>' in page.text
+
+
+def test_an_article_missing_in_a_tier_2_language_says_so_and_shows_swedish(
+    client: TestClient,
+) -> None:
+    catalogue = load_catalogue()
+    missing = next(a for a in catalogue.articles.values() if "uk" not in a.texts)
+    page = client.get(f"/guide/uk/{missing.topic}/{missing.id}")
+    assert page.status_code == 200
+    assert '<article lang="sv">' in page.text
+    not_available = LanguageRegistry.load().get("uk").language["not_available"]
+    assert html.escape(not_available, quote=False) in page.text
 
 
 def test_internal_article_links_point_to_guide_pages(client: TestClient) -> None:

@@ -104,3 +104,41 @@ def test_the_page_runs_under_its_strict_content_security_policy(
     expect(chat.locator(".gr-message--bot").first).to_contain_text("Guiderum")
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     context.close()
+
+
+def test_switching_to_arabic_mid_conversation_turns_the_chat_right_to_left(
+    phone_page: Page,
+) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    phone_page.get_by_test_id("chat-input").fill("hej")
+    phone_page.get_by_test_id("chat-send").click()
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("Vad vill du fråga")
+    chat.locator(".gr-lang__toggle").click()
+    chat.locator(".gr-lang__option[data-code=ar]").click()
+    expect(chat).to_have_attribute("lang", "ar")
+    expect(chat).to_have_attribute("dir", "rtl")
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("العربية")
+    # The same conversation goes on: the Swedish exchange is still there.
+    expect(chat.locator(".gr-message--citizen")).to_have_count(1)
+    # Phone numbers stay left-to-right inside right-to-left text.
+    phone_page.get_by_test_id("chat-input").fill("أريد التحدث مع شخص")
+    phone_page.get_by_test_id("chat-send").click()
+    expect(chat.locator(".gr-message--bot bdi[dir=ltr]").last).to_contain_text("08-508 00 508")
+
+
+@pytest.mark.parametrize(
+    ("family", "sample"), [("Noto Sans Ethiopic", "ሰላም"), ("Noto Sans Arabic", "سلام")]
+)
+def test_fonts_for_ethiopic_and_arabic_script_load_under_the_csp(
+    browser: Browser, stack: Stack, family: str, sample: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{stack.url}/guide/ti")
+    loaded = page.evaluate(
+        '([family, sample]) => document.fonts.load(`16px "${family}"`, sample)'
+        ".then((faces) => faces.length)",
+        [family, sample],
+    )
+    assert loaded >= 1
+    context.close()

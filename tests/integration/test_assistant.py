@@ -127,7 +127,7 @@ def test_question_in_the_chat_gets_a_sourced_dated_answer(stack: Stack) -> None:
 
 def test_question_in_english_and_a_person_button(stack: Stack) -> None:
     citizen = Citizen(stack, "en")
-    reply = citizen.say("How long do I have to appeal a decision about financial assistance?")
+    reply = citizen.say("Can I appeal the decision on my financial assistance?")
     assert reply["meta"]["topic"] == "overklaga"
     assert reply["messages"][0]["text"].split("\n")[-1].startswith("Source:")
     person = citizen.press("/contact_person")

@@ -19,21 +19,34 @@ def detector() -> AcuteDetector:
     return AcuteDetector(E5Embedder())
 
 
-# The acute issue requires recall 1.00; measured on the held-out set today: en 1.00, sv 0.94
-# (two indirect Swedish messages missed). These floors stop a regression while that gap is
-# open; raise RECALL_FLOOR to 1.0 when the detector reaches it.
-RECALL_FLOOR = {"en": 1.0, "sv": 0.93}
-FALSE_ALARMS_MAX = 0.05
+# The acute issue requires recall 1.00 and at most 0.05 false alarms in every tier-1 language.
+# Measured on the held-out set today (recall / false alarms): sv 0.97/0.033, en 1.00/0.050,
+# ar 0.93/0.182, fa 0.96/0.073, fi 1.00/0.236, so 0.93/0.333, ti 0.96/0.204. The detector is
+# tuned for recall (NONE_BELOW), so the gap shows mostly as false alarms in the new languages.
+# These bounds stop a regression while the gap is open; tighten them as the detector improves.
+RECALL_FLOOR = {"sv": 0.96, "en": 1.0, "ar": 0.92, "fa": 0.96, "fi": 1.0, "so": 0.92, "ti": 0.96}
+FALSE_ALARMS_MAX = {
+    "sv": 0.05,
+    "en": 0.05,
+    "ar": 0.19,
+    "fa": 0.08,
+    "fi": 0.24,
+    "so": 0.34,
+    "ti": 0.21,
+}
 
 
 def test_held_out_recall_and_false_alarms(detector: AcuteDetector) -> None:
     scores = evaluate_acute(detector, load_messages())
-    assert {s.language for s in scores} >= {"sv", "en"}
+    assert {s.language for s in scores} == set(RECALL_FLOOR)
     for score in scores:
         assert score.acute >= 25
         assert score.not_acute >= 50
         assert score.recall >= RECALL_FLOOR[score.language], (score.language, score.missed)
-        assert score.false_alarm_rate <= FALSE_ALARMS_MAX, (score.language, score.false_alarms)
+        assert score.false_alarm_rate <= FALSE_ALARMS_MAX[score.language], (
+            score.language,
+            score.false_alarms,
+        )
 
 
 def test_phrases_match_without_accents_and_across_languages(tmp_path: Path) -> None:
@@ -66,9 +79,22 @@ def test_unknown_kind_in_the_phrases_file_is_refused(tmp_path: Path) -> None:
 )
 def test_help_gives_the_right_numbers_as_tappable_links(kind: str, numbers: list[str]) -> None:
     languages = LanguageRegistry.load()
-    for language in ("sv", "en"):
+    for language in languages.codes():
         message = acute_help(kind, languages.get(language), load_contacts())
         assert [link.url for link in message.links][: len(numbers)] == numbers
         assert "{" not in (message.text or "")
     child = acute_help("child", languages.get("en"), load_contacts())
     assert child.links[-1].url == "https://etjanster.stockholm.se/Orosanmalan/"
+
+
+def test_everyday_small_talk_is_never_acute(detector: AcuteDetector) -> None:
+    for text in ("thank you", "thanks a lot", "tack så mycket", "kiitos paljon", "hello"):
+        assert detector.detect(text) is None, text
+
+
+def test_out_of_hours_the_number_that_answers_comes_first() -> None:
+    english = LanguageRegistry.load().get("en")
+    night = acute_help("no_food_shelter", english, load_contacts(), contact_centre_open=False)
+    assert [link.url for link in night.links] == ["tel:+46850840000", "tel:112", "tel:+46850800508"]
+    violence = acute_help("violence", english, load_contacts(), contact_centre_open=False)
+    assert violence.links[0].url == "tel:112"

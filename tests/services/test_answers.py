@@ -60,16 +60,27 @@ def test_running_search_picks_up_a_rebuilt_index(tmp_path: Path, embedder: E5Emb
     assert result.article.url == "/guide/sv/akut/socialjouren"
 
 
-def test_untranslated_article_is_shown_in_swedish(tmp_path: Path, embedder: E5Embedder) -> None:
+def test_untranslated_article_says_so_and_is_shown_in_swedish(
+    tmp_path: Path, embedder: E5Embedder
+) -> None:
     knowledge, index_path = tmp_path / "knowledge", tmp_path / "index.npz"
     add_article(knowledge, "riksnormen", "norm", "Hur mycket är riksnormen?",
                 "Riksnormen är 5 220 kronor i månaden för en vuxen som bor ensam.")  # fmt: skip
     publish(knowledge, index_path, embedder)
-    search = CatalogueSearch(index_path, embedder, 0.885, 0.865, knowledge_dir=knowledge)
-    view = search.article("riksnormen", "en", TODAY)
+    search = CatalogueSearch(
+        index_path, embedder, 0.885, 0.865, knowledge_dir=knowledge,
+        not_translated_note=lambda language: f"Not in {language} yet.",
+    )  # fmt: skip
+    view = search.article("riksnormen", "so", TODAY)
     assert view is not None
     assert view.language == "sv"
-    assert view.summary.startswith("Riksnormen är 5 220")
+    assert view.url.startswith("/guide/sv/")
+    assert view.summary.startswith("Not in so yet.")
+    assert "Riksnormen är 5 220" in view.summary
+
+    easy = search.article("riksnormen", "sv-x-easy", TODAY)
+    assert easy is not None
+    assert easy.summary.startswith("Riksnormen är 5 220")  # reads Swedish: no note needed
 
 
 def test_no_index_is_not_ready(tmp_path: Path, embedder: E5Embedder) -> None:

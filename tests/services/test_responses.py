@@ -47,8 +47,8 @@ def test_render_fills_contacts_and_keeps_unknown_placeholders(catalog: ResponseC
     assert "{contact_centre_phone}" in unfilled["text"]
 
 
-def test_missing_language_falls_back_to_swedish(catalog: ResponseCatalog) -> None:
-    assert catalog.render("utter_greet", "fi", {}) == catalog.render("utter_greet", "sv", {})
+def test_language_without_responses_falls_back_to_swedish(catalog: ResponseCatalog) -> None:
+    assert catalog.render("utter_greet", "xx", {}) == catalog.render("utter_greet", "sv", {})
 
 
 def test_unknown_response_is_an_error(catalog: ResponseCatalog) -> None:

@@ -22,6 +22,7 @@ from bot.schemas import (
     CitizenMessage,
     ConversationStarted,
     ErrorBody,
+    LanguageChoiceIn,
     Reply,
     StartConversation,
     Transcript,
@@ -82,6 +83,24 @@ def post_message(
     conversation = service.authorised(conversation_id, token, language)
     limit_conversation(components, conversation_id, conversation.language)
     return service.post(conversation, text=body.text, payload=body.payload)
+
+
+@router.put(
+    "/{conversation_id}/language",
+    response_model=Reply,
+    responses=ERRORS,
+    dependencies=[Depends(limit_client)],
+)
+def switch_language(
+    conversation_id: str,
+    body: LanguageChoiceIn,
+    service: ConversationServiceDep,
+    token: BearerTokenDep,
+    language: RequestLanguageDep,
+) -> Reply:
+    """The citizen chose a language in the menu; the reply confirms it in that language."""
+    conversation = service.authorised(conversation_id, token, language)
+    return service.switch_language(conversation, body.language)
 
 
 @router.get("/{conversation_id}", response_model=Transcript, responses=ERRORS)

@@ -13,6 +13,7 @@
  * API (JSON; errors are {"error": {"code", "message"}}):
  *   GET  {api}/api/languages                          languages + UI strings
  *   POST {api}/api/conversations                      {language} -> id, token, welcome messages
+ *   PUT  {api}/api/conversations/{id}/language        {language} -> reply in the new language
  *   GET  {api}/api/conversations/{id}                 transcript (Authorization: Bearer token)
  *   POST {api}/api/conversations/{id}/messages        {text} or {payload} -> reply messages
  *   GET  {api}/api/conversations/{id}/events?token=   Server-Sent Events: later messages
@@ -1076,9 +1077,30 @@
       dom.languageToggle.focus();
       return;
     }
-    // The API fixes the language when a conversation starts, so a new language means a new conversation.
     switchLanguage(code);
-    resetConversation().then(focusInput);
+    if (!state.conversation) {
+      resetConversation().then(focusInput);
+      return;
+    }
+    // The conversation goes on in the new language; the reply confirms it in that language.
+    const conversation = state.conversation;
+    const signal = state.scope.signal;
+    runBusy(async () => {
+      const data = await apiRequest("PUT", conversationPath(conversation, "/language"), {
+        body: { language: code },
+        token: conversation.token,
+        signal: signal
+      });
+      if (!signal.aborted) {
+        handleReply(data);
+      }
+    }).then(focusInput, (error) => {
+      if (isGone(error)) {
+        resetConversation().then(focusInput);
+      } else if (!isAborted(error)) {
+        showError(error);
+      }
+    });
   }
 
   function setLanguageMenu(open) {
