@@ -20,10 +20,10 @@ import yaml
 
 from bot.catalogue.articles import Catalogue
 from bot.core.config import PROJECT_ROOT
+from bot.services.domain import NLU_DIR, nlu_examples
 from bot.services.languages import Language, LanguageRegistry
 from bot.services.responses import ResponseCatalog
 
-NLU_DIR = PROJECT_ROOT / "nlu_data"
 TIER2_ARTICLES = PROJECT_ROOT / "knowledge" / "tier2_articles.yml"
 MIN_EXAMPLES = {1: 10, 2: 4}
 # Intents only ever sent by buttons or by the app, or in no language at all (nlu_data/any/).
@@ -89,10 +89,8 @@ def check_content(
 def _nlu_gaps(code: str, tier: int, intents: set[str], nlu_dir: Path) -> list[str]:
     counts: Counter[str] = Counter()
     for path in sorted((nlu_dir / code).glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if "intent" in block:
-                examples = [line for line in str(block["examples"]).splitlines() if line.strip()]
-                counts[block["intent"]] += len(examples)
+        for intent, examples in nlu_examples(path).items():
+            counts[intent] += len(examples)
     minimum = MIN_EXAMPLES[tier]
     return [
         f"intent {intent}: {counts[intent]} examples in nlu_data/{code}/, at least {minimum}"

@@ -13,7 +13,6 @@ import os
 import statistics
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,6 @@ from bot.services.language_detection import LanguageDetector
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval" / "languages"
 RASA_PYTHON = PROJECT_ROOT / ".venvs" / "rasa" / "bin" / "python"
 QUESTION_INTENT = "ask_question"
-
-Classify = Callable[[list[str]], list[str]]
 
 
 @dataclass(frozen=True)

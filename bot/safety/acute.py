@@ -24,9 +24,9 @@ import yaml
 from bot.catalogue.classifier import SoftmaxClassifier
 from bot.catalogue.embeddings import Embedder
 from bot.catalogue.normalise import fold
+from bot.services.domain import NLU_DIR, nlu_examples
 
 HERE = Path(__file__).resolve().parent
-NLU_DIR = HERE.parent.parent / "nlu_data"
 KINDS = ("suicide", "violence", "child", "no_food_shelter")
 NONE = "none"
 
@@ -115,11 +115,4 @@ def _train(path: Path, embedder: Embedder, everyday: list[Path]) -> SoftmaxClass
 
 
 def _small_talk(path: Path) -> list[str]:
-    """The examples of a Rasa NLU file (`- text` lines of every intent's `examples` block)."""
-    blocks = yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []
-    return [
-        line.strip()[2:].strip()
-        for block in blocks
-        for line in str(block.get("examples", "")).splitlines()
-        if line.strip().startswith("- ")
-    ]
+    return [text for texts in nlu_examples(path).values() for text in texts]

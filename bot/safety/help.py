@@ -25,8 +25,7 @@ def acute_help(
 ) -> MessageOut:
     """Usage: acute_help("violence", languages.get("en"), load_contacts(), hours.is_open(now))"""
     lines = HELP_LINES if contact_centre_open else HELP_LINES_CLOSED
-    links = [Link(title=_call(key, language, contacts), url=contacts[f"{key}_tel"])
-             for key in lines[kind]]  # fmt: skip
+    links = [call_link(key, language, contacts) for key in lines[kind]]
     if kind == "child":
         links.append(
             Link(title=language.acute["report_concern"], url=contacts["concern_report_url"])
@@ -34,8 +33,11 @@ def acute_help(
     return MessageOut(text=language.acute[kind].format(**contacts), links=links)
 
 
-def _call(key: str, language: Language, contacts: dict[str, str]) -> str:
+def call_link(key: str, language: Language, contacts: dict[str, str]) -> Link:
+    """A tappable link to the number `key` in bot/contacts.yml, titled in `language`."""
     name, number = contacts[f"{key}_name"], contacts[key]
     if name == number:  # "Call 112", not "Call 112 112"
-        return language.acute["call_number"].format(number=number)
-    return language.acute["call"].format(name=name, number=number)
+        title = language.acute["call_number"].format(number=number)
+    else:
+        title = language.acute["call"].format(name=name, number=number)
+    return Link(title=title, url=contacts[f"{key}_tel"])

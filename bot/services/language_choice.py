@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.schemas import Link, MessageOut
+from bot.safety.help import call_link
+from bot.schemas import MessageOut
 from bot.services.language_detection import LanguageDetector
 from bot.services.language_requests import LanguageRequests
 from bot.services.languages import LanguageRegistry
@@ -40,8 +41,7 @@ class LanguageChoice:
             return LanguageDecision(current, asked=True, minority=request.minority)
         if request and request.language and request.language in self.languages:
             return LanguageDecision(request.language, asked=True)
-        detected = self.detector.choose(text, current)
-        return LanguageDecision(detected if detected in self.languages else current)
+        return LanguageDecision(self.detector.choose(text, current))
 
     def switched_note(self, language: str) -> MessageOut:
         return MessageOut(text=self.languages.get(language).language["switched"])
@@ -49,16 +49,10 @@ class LanguageChoice:
     def minority_note(self, minority: str, language: str, contacts: dict[str, str]) -> MessageOut:
         """The right to use Meänkieli or Sami, and how to reach a person (number as a link)."""
         texts = self.languages.get(language)
-        name = texts.language[minority]
-        phone = contacts["contact_centre_phone"]
         return MessageOut(
-            text=texts.language["minority"].format(minority=name, contact_centre_phone=phone),
-            links=[
-                Link(
-                    title=texts.acute["call"].format(
-                        name=contacts["contact_centre_phone_name"], number=phone
-                    ),
-                    url=contacts["contact_centre_phone_tel"],
-                )
-            ],
+            text=texts.language["minority"].format(
+                minority=texts.language[minority],
+                contact_centre_phone=contacts["contact_centre_phone"],
+            ),
+            links=[call_link("contact_centre_phone", texts, contacts)],
         )

@@ -24,7 +24,6 @@ import py3langid
 from langidentify import Detector, Language, Model
 
 # Our codes → the detectors' codes; Bosnian/Croatian/Serbian are one language for us.
-_LANGIDENTIFY_CODES = {"bs": ("hr", "sr")}
 _ALIASES = {"bs": ("hr", "sr", "bs"), "kmr": ("ku",)}
 # Below this margin between its two best languages langidentify's answer is a coin toss on
 # short Latin-script messages ("goodbye", "ma fahmin"); py3langid decides instead. Chosen on
@@ -61,15 +60,16 @@ class Detection:
 
 
 class LanguageDetector:
-    """Detects one of the service's languages in a short message; lazy, loads in ~0.2 s."""
+    """Detects one of the service's languages in a short message; lazy (the two models load
+    in a few seconds: call warm_up() at start-up)."""
 
     def __init__(self, languages: Iterable[str]) -> None:
         self.languages = sorted({code for code in languages if code != EASY_SWEDISH})
 
     @cached_property
     def _detector(self) -> Detector:
-        codes = [c for code in self.languages for c in _LANGIDENTIFY_CODES.get(code, (code,))]
-        known = {language.value[0] for language in Language}
+        codes = [c for code in self.languages for c in _ALIASES.get(code, (code,))]
+        known = {language.value[0] for language in Language}  # no Bosnian or Kurdish there
         return Detector(Model.load([Language.from_string(c) for c in codes if c in known]))
 
     @cached_property
@@ -92,12 +92,13 @@ class LanguageDetector:
             return Detection(None, None, words, 0, 0.0)
         if script == "ETHIOPIC" and _TIGRINYA in self.languages:
             return Detection(_TIGRINYA, script, words, len(letters), 1.0)
-        if _KURDISH in self.languages and self._py3langid.classify(text)[0] == "ku":
+        second_opinion = self._py3langid.classify(text)[0]
+        if _KURDISH in self.languages and second_opinion == "ku":
             return Detection(_KURDISH, script, words, len(letters), 1.0)
         found = self._detector.detect(text).value[0]
         gap = float(self._detector.results.gap)
         if script == "LATIN" and gap < TIE_GAP:  # langidentify is unsure: ask py3langid
-            found = self._py3langid.classify(text)[0]
+            found = second_opinion
         if found in {"ar", "fa"}:
             found = _arabic_or_persian(text, found)
         language = next((code for code, aliases in _ALIASES.items() if found in aliases), found)

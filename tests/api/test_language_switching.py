@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from fastapi.testclient import TestClient
 
-from bot.core.config import PROJECT_ROOT
 from bot.services.contacts import load_contacts
+from bot.services.languages import Language, LanguageRegistry
 from tests.api.test_conversations import send, start
 from tests.conftest import FakeRasa
 
 
-def locale(code: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
-        (PROJECT_ROOT / "bot" / "locales" / f"{code}.yml").read_text(encoding="utf-8")
-    )
-    return loaded
+def locale(code: str) -> Language:
+    return LanguageRegistry.load().get(code)
 
 
 def switch(client: TestClient, conversation: dict[str, Any], **body: Any) -> Any:
@@ -34,7 +30,7 @@ def test_asking_for_a_language_switches_without_asking_the_assistant(
     conversation = start(client, language="sv")
     body = send(client, conversation, text="can you speak Arabic?").json()
     assert body["language"] == "ar"
-    assert [m["text"] for m in body["messages"]] == [locale("ar")["language"]["switched"]]
+    assert [m["text"] for m in body["messages"]] == [locale("ar").language["switched"]]
     assert len(fake_rasa.received) == 1  # only the welcome: the request needs no answer
 
     send(client, conversation, text="ok")
@@ -47,7 +43,7 @@ def test_a_question_in_another_language_switches_and_is_answered(
     conversation = start(client, language="sv")
     body = send(client, conversation, text="how do I apply for money from the city").json()
     assert body["language"] == "en"
-    assert body["messages"][0]["text"] == locale("en")["language"]["switched"]
+    assert body["messages"][0]["text"] == locale("en").language["switched"]
     assert body["messages"][1]["text"] == "Hej!"  # the assistant's answer follows
     assert fake_rasa.received[-1]["metadata"] == {"language": "en"}
 
@@ -63,7 +59,7 @@ def test_the_menu_switches_and_replies_in_the_new_language(client: TestClient) -
     response = switch(client, conversation, language="ti")
     assert response.status_code == 200
     assert response.json()["language"] == "ti"
-    assert response.json()["messages"][0]["text"] == locale("ti")["language"]["switched"]
+    assert response.json()["messages"][0]["text"] == locale("ti").language["switched"]
     transcript = client.get(
         f"/api/conversations/{conversation['conversation_id']}",
         headers={"Authorization": f"Bearer {conversation['token']}"},
@@ -99,6 +95,4 @@ def test_acute_help_comes_first_in_the_language_the_citizen_writes(
     body = send(client, conversation, text="زوجي يضربني كل يوم وأنا خائفة").json()
     assert body["meta"]["emergency"] is True
     assert body["language"] == "ar"
-    assert body["messages"][0]["text"] == locale("ar")["acute"]["violence"].format(
-        **load_contacts()
-    )
+    assert body["messages"][0]["text"] == locale("ar").acute["violence"].format(**load_contacts())

@@ -144,3 +144,13 @@ def test_search_terms_fold_accents_and_lemmatise() -> None:
         "baahanahay",
         "caawimaad",
     ]
+
+
+def test_arabic_script_words_lose_clitics_and_spelling_variants() -> None:
+    # "the social services" / "with the social services" / bare: one search term.
+    assert search_terms("السوسيال", "ar") == search_terms("بالسوسيال", "ar")
+    assert search_terms("والايجار", "ar") == search_terms("ايجار", "ar")
+    # Persian kāf/yeh and the zero-width non-joiner written or not.
+    assert search_terms("کمک‌های مالی", "fa") == search_terms("كمكهاي مالي", "fa")
+    # Short words keep their letters: no stem shorter than three letters.
+    assert search_terms("ولد", "ar") == ["ولد"]
