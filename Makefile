@@ -14,13 +14,14 @@ PIP_FLAGS := --disable-pip-version-check --progress-bar on
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help run test setup venvs db model browser lint typecheck validate pytest \
-        conversation-test knowledge-check content-check index eval bench lock clean
+        conversation-test knowledge-check content-check index eval bench bench-handoff lock clean
 
 help:
 	@echo "make run    set up everything and start Guiderum on http://127.0.0.1:$${PORT:-8000}"
 	@echo "make test   set up everything and run every check (lint, types, data, tests)"
 	@echo "make eval   search quality on held-out questions, per language"
 	@echo "make bench  latency and memory benchmark against a running system (see bench/)"
+	@echo "make bench-handoff  20 chats held by agents, across two app processes and Redis"
 
 # --- set-up ---------------------------------------------------------------------------------
 
@@ -111,6 +112,9 @@ eval: model index
 
 bench: venvs
 	$(APP)/python bench/latency.py
+
+bench-handoff: setup
+	$(APP)/python bench/handoff.py
 
 # Re-pin after changing pyproject.toml or requirements/rasa.in.
 lock:

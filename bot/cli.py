@@ -6,6 +6,7 @@ bot rasa           the Rasa server only (tracker store from DATABASE_URL)
 bot actions        the action server only
 bot db upgrade     migrate the database to the newest schema
 bot model train    train the Rasa model if its inputs changed
+bot users create   a staff account for the agent console (agent, editor or admin)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import httpx
@@ -42,6 +43,7 @@ from bot.services.domain import intent_names
 from bot.services.language_detection import LanguageDetector
 from bot.services.languages import LanguageRegistry
 from bot.services.responses import ResponseCatalog
+from bot.services.staff import ROLES, InvalidAccount, StaffAccounts
 
 app = typer.Typer(
     help="Guiderum: the chat assistant about ekonomiskt bistånd.", no_args_is_help=True
@@ -51,11 +53,13 @@ model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The information catalogue in knowledge/.", no_args_is_help=True)
 content_app = typer.Typer(help="Translations of everything, per language.", no_args_is_help=True)
 safety_app = typer.Typer(help="Acute situations.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts for the agent console.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(model_app, name="model")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(content_app, name="content")
 app.add_typer(safety_app, name="safety")
+app.add_typer(users_app, name="users")
 
 RASA_VENV_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin"
 PACKAGE_DIR = PROJECT_ROOT / "bot"
@@ -303,3 +307,41 @@ def purge(days: int = typer.Option(None, help="Override RETENTION_DAYS.")) -> No
     )
     database.dispose()
     typer.echo(f"Deleted {removed} conversations.")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "agent",
+    name: Annotated[str, typer.Option(help="Name shown to citizens, e.g. Anna.")] = "",
+    languages: Annotated[
+        str, typer.Option(help="Languages the person speaks, comma-separated codes: sv,en,ar.")
+    ] = "sv",
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input (for scripts).")
+    ] = False,
+) -> None:
+    """Create a staff account; the password is asked for (at least 12 characters)."""
+    settings = get_settings()
+    known = LanguageRegistry.load()
+    codes = [code.strip() for code in languages.split(",") if code.strip()]
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown language codes: {', '.join(unknown)}", param_hint="--languages"
+        )
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            accounts = StaffAccounts(session, settings.login_max_failures, timedelta(), timedelta())
+            accounts.create(username, password, role, name or username, codes)
+    except InvalidAccount as problem:
+        typer.echo(f"Not created: {problem}.", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    typer.echo(f"Created {role} {username.strip().lower()}.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -20,7 +20,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.deps import Components
-from bot.api.routes import conversations, guide, health, internal, languages, pages
+from bot.api.routes import (
+    agent,
+    agent_ws,
+    conversations,
+    guide,
+    handoff,
+    health,
+    internal,
+    languages,
+    pages,
+)
 from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import Settings, get_settings
 from bot.core.errors import ApiError
@@ -28,7 +38,7 @@ from bot.core.security import SecurityHeaders
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
-from bot.services.broker import LocalBroker
+from bot.services.broker import build_broker
 from bot.services.contacts import load_contacts
 from bot.services.language_choice import LanguageChoice
 from bot.services.language_detection import LanguageDetector
@@ -55,8 +65,8 @@ def _language_detector(codes: tuple[str, ...]) -> LanguageDetector:
     return LanguageDetector(codes)
 
 
-def _is_open_now(hours: OpeningHours) -> bool:
-    return hours.is_open(datetime.now(UTC))
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def build_components(settings: Settings) -> Components:
@@ -73,7 +83,7 @@ def build_components(settings: Settings) -> Components:
         ),
         languages=languages,
         responses=ResponseCatalog.load(),
-        broker=LocalBroker(),
+        broker=build_broker(settings.redis_url, settings.redis_prefix),
         contacts=load_contacts(),
         search=CatalogueSearch(
             settings.search_index_path,
@@ -87,7 +97,8 @@ def build_components(settings: Settings) -> Components:
         language_choice=LanguageChoice(
             languages, _language_detector(tuple(languages.codes())), LanguageRequests.load()
         ),
-        contact_centre_open=partial(_is_open_now, OpeningHours.load()),
+        hours=OpeningHours.load(settings.opening_hours_path),
+        clock=_utc_now,
         client_limiter=RateLimiter(settings.client_requests_per_minute, 60),
         conversation_limiter=RateLimiter(settings.conversation_messages_per_minute, 60),
     )
@@ -102,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Train the acute classifier now (seconds), not on a citizen's first message.
         app.state.components.acute.warm_up()
         app.state.components.language_choice.detector.warm_up()
+        app.state.components.search.warm_up()
         daily_purge = DailyPurge(
             app.state.components.database, settings.rasa_tracker_url, settings.retention_days
         )
@@ -109,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         daily_purge.stop()
         app.state.components.rasa.close()
+        app.state.components.broker.close()
         app.state.components.database.dispose()
 
     app = FastAPI(
@@ -121,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language"],
         )
     app.add_middleware(
@@ -130,7 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_request_bytes,
     )
     _install_error_handlers(app)
-    for module in (conversations, languages, health, internal, pages, guide):
+    for module in (
+        conversations, handoff, languages, health, internal, pages, guide, agent, agent_ws
+    ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

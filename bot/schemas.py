@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +26,20 @@ class MessageOut(BaseModel):
     buttons: list[Button] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     sender: Sender = "bot"
+    author: str | None = Field(None, description='An agent\'s display name, e.g. "Anna".')
+
+
+class HandoffStatus(BaseModel):
+    """Where the citizen stands with reaching a person."""
+
+    status: Literal["queued", "agent", "closed", "no_agents", "queue_full"]
+    position: int | None = Field(None, description="Place in the queue (1 = next).")
+    wait_minutes: int | None = Field(None, description="Rough estimate of the wait.")
+    next_available: datetime | None = Field(
+        None, description="When a person can answer next, if the contact centre is closed."
+    )
+    callback: bool = Field(False, description="A call-back request can be left (POST …/callback).")
+    agent: str | None = Field(None, description="Display name of the person in the chat.")
 
 
 class Meta(BaseModel):
@@ -36,6 +51,7 @@ class Meta(BaseModel):
     article_ids: list[str] = Field(default_factory=list)
     emergency: bool = False
     handoff: bool = False
+    handoff_status: HandoffStatus | None = None
     booking: dict[str, object] | None = None
 
 
@@ -84,6 +100,18 @@ class Transcript(BaseModel):
     language: str
     state: ConversationState
     messages: list[MessageOut]
+    handoff_status: HandoffStatus | None = None
+
+
+class CallbackIn(BaseModel):
+    """A call-back request: the contact centre phones the citizen when it is open."""
+
+    model_config = ConfigDict(extra="forbid")
+    phone: str = Field(max_length=40, description="Swedish or international phone number.")
+    preferred_time: str = Field("any", max_length=20, description="morning, afternoon or any.")
+    language: str | None = Field(
+        None, max_length=35, description="Language of the call; the conversation's by default."
+    )
 
 
 class LanguageOut(BaseModel):

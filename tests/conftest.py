@@ -22,20 +22,21 @@ from bot.core.config import Settings
 from bot.db import migrate
 from bot.main import create_app
 from bot.services.rasa_client import RasaClient
-from tests.integration.stack import Stack
-
-POSTGRES_ADMIN = "postgresql://127.0.0.1:5432/postgres"
+from tests.integration.stack import (
+    REDIS_URL,
+    Stack,
+    always_open_hours,
+    drop_postgres_database,
+    new_postgres_database,
+)
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for this test session, dropped afterwards."""
-    name = f"guiderum_test_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://127.0.0.1:5432/{name}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = new_postgres_database()
+    yield url
+    drop_postgres_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -70,6 +71,7 @@ class FakeRasa:
         self.confidence = 0.97
         self.reply: list[dict[str, Any]] = [{"text": "Hej!"}]
         self.received: list[dict[str, Any]] = []
+        self.tracker_events: list[dict[str, Any]] = []  # appended via the HTTP API (pause, …)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/health":
@@ -82,6 +84,9 @@ class FakeRasa:
             return httpx.Response(
                 200, json=[{"recipient_id": body["sender"], **r} for r in self.reply]
             )
+        if request.url.path.endswith("/tracker/events"):
+            self.tracker_events.append(json.loads(request.content))
+            return httpx.Response(200, json={})
         if request.url.path.endswith("/tracker"):
             intent = {"name": self.intent, "confidence": self.confidence}
             return httpx.Response(200, json={"latest_message": {"intent": intent}})
@@ -131,11 +136,19 @@ def client(make_client: AppFactory) -> TestClient:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real system — trained Rasa model, action server, app on SQLite — for the session."""
+    """The real system for the session: trained Rasa model, action server, and two app
+    processes on their own PostgreSQL database, meeting through the machine's Redis."""
     directory = tmp_path_factory.mktemp("stack")
-    url = f"sqlite:///{directory / 'guiderum.db'}"
+    url = new_postgres_database()
     migrate.upgrade(url)
-    running = Stack(url, directory / "logs")
+    env = {
+        "REDIS_URL": REDIS_URL,
+        "REDIS_PREFIX": f"guiderum-test-{uuid.uuid4().hex[:8]}",
+        "OPENING_HOURS_PATH": str(always_open_hours(directory)),
+        "STAFF_COOKIE_SECURE": "false",  # the test system is plain http on 127.0.0.1
+    }
+    running = Stack(url, directory / "logs", apps=2, env=env)
     running.start()
     yield running
     running.stop()
+    drop_postgres_database(url)

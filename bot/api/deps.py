@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -14,10 +15,13 @@ from bot.core.errors import ApiError
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.services.answers import CatalogueSearch
-from bot.services.broker import LocalBroker
+from bot.services.broker import Broker
 from bot.services.conversations import ConversationService
+from bot.services.handoff import HandoffService
 from bot.services.language_choice import LanguageChoice
 from bot.services.languages import LanguageRegistry
+from bot.services.opening_hours import OpeningHours
+from bot.services.queue import QueueRules
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
@@ -32,12 +36,13 @@ class Components:
     rasa: RasaClient
     languages: LanguageRegistry
     responses: ResponseCatalog
-    broker: LocalBroker
+    broker: Broker
     contacts: dict[str, str]
     search: CatalogueSearch
     acute: AcuteDetector
     language_choice: LanguageChoice
-    contact_centre_open: Callable[[], bool]  # now, by bot/opening_hours.yml
+    hours: OpeningHours
+    clock: Callable[[], datetime]  # aware, UTC; tests freeze it
     client_limiter: RateLimiter
     conversation_limiter: RateLimiter
 
@@ -58,7 +63,34 @@ def get_session(components: ComponentsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_conversation_service(components: ComponentsDep, session: SessionDep) -> ConversationService:
+def queue_rules(settings: Settings) -> QueueRules:
+    return QueueRules(
+        max_waiting=settings.max_queue,
+        minutes_per_chat=settings.minutes_per_chat,
+        language_first=timedelta(seconds=settings.language_first_seconds),
+        agent_seen=timedelta(seconds=settings.agent_seen_seconds),
+    )
+
+
+def get_handoff_service(components: ComponentsDep, session: SessionDep) -> HandoffService:
+    return HandoffService(
+        session=session,
+        languages=components.languages,
+        contacts=components.contacts,
+        hours=components.hours,
+        clock=components.clock,
+        broker=components.broker,
+        rasa=components.rasa,
+        rules=queue_rules(components.settings),
+    )
+
+
+HandoffServiceDep = Annotated[HandoffService, Depends(get_handoff_service)]
+
+
+def get_conversation_service(
+    components: ComponentsDep, session: SessionDep, handoffs: HandoffServiceDep
+) -> ConversationService:
     return ConversationService(
         session=session,
         rasa=components.rasa,
@@ -67,7 +99,7 @@ def get_conversation_service(components: ComponentsDep, session: SessionDep) -> 
         max_chars=components.settings.max_message_chars,
         acute=components.acute,
         language_choice=components.language_choice,
-        contact_centre_open=components.contact_centre_open,
+        handoffs=handoffs,
     )
 
 

@@ -71,6 +71,37 @@ class Settings(BaseSettings):
         30, description="Days after the last activity before a conversation is deleted."
     )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
+    redis_url: str = Field(
+        "",
+        description="Redis for real-time events between app processes (e.g. "
+        "redis://127.0.0.1:6379/0); empty: one process, events stay in it.",
+    )
+    redis_prefix: str = Field(
+        "guiderum", description="Start of this deployment's Redis channel names."
+    )
+    opening_hours_path: Path = Field(
+        PROJECT_ROOT / "bot" / "opening_hours.yml",
+        description="The contact centre's opening hours (see the comments in the file).",
+    )
+    max_queue: int = Field(
+        15,
+        description="Chats that may wait for a person at once; beyond, alternatives are offered.",
+    )
+    minutes_per_chat: float = Field(
+        8.0, description="Assumed length of a chat with a person until real ones are measured."
+    )
+    language_first_seconds: int = Field(
+        60, description="How long a waiting chat is offered first to agents who speak its language."
+    )
+    agent_seen_seconds: int = Field(
+        90, description="An online agent whose console has not been heard from for longer is away."
+    )
+    staff_session_hours: float = Field(10.0, description="How long a staff login lasts.")
+    staff_cookie_secure: bool = Field(
+        True, description="Send the staff session cookie over HTTPS only (true in production)."
+    )
+    login_max_failures: int = Field(5, description="Failed logins in a row before a lockout.")
+    login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
 
     @field_validator("cors_origins", "frame_ancestors", mode="before")
     @classmethod

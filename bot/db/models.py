@@ -9,12 +9,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Every stored time is UTC, but SQLite gives it back without a time zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -60,9 +75,14 @@ class Message(Base):
     # For citizen messages: "answered", or "undelivered" when the assistant could not be
     # reached. The message is kept either way so nothing the citizen wrote is lost.
     status: Mapped[str | None] = mapped_column(String(16))
+    # For agent messages: who wrote it (their display name is shown to the citizen).
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_messages_author_id_users")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship()
 
 
 class ConversationEvent(Base):
@@ -76,3 +96,130 @@ class ConversationEvent(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class User(Base):
+    """A member of staff: contact-centre agent, content editor or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))  # shown to citizens, e.g. "Anna"
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id
+    role: Mapped[str] = mapped_column(String(16))  # agent | editor | admin
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # codes the agent speaks
+    status: Mapped[str] = mapped_column(String(16), default="offline")  # online | away | offline
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(Base):
+    """A logged-in browser; the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+
+class Handoff(Base):
+    """One request for a person, from the moment it is made until it ends.
+
+    Kept (without the conversation, which retention deletes) for the statistics the city
+    reports: waiting times, time to accept, outcomes.
+    """
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index("ix_handoffs_status_priority", "status", "priority", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    # waiting -> active -> ended; waiting -> cancelled; or unavailable (closed, no agent, full)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(20))  # asked | button | own_case | complaint | …
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)  # acute: front of the queue
+    language: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str | None] = mapped_column(String(40))
+    unavailable_because: Mapped[str | None] = mapped_column(String(16))  # closed | no_agents | …
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # resolved | meeting_booked | referred_to_district | citizen_left | handed_back
+    outcome: Mapped[str | None] = mapped_column(String(24))
+
+    agent: Mapped[User | None] = relationship()
+
+
+class CallbackRequest(Base):
+    """A citizen asked to be phoned when the contact centre is open; deleted with retention."""
+
+    __tablename__ = "callback_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    phone: Mapped[str] = mapped_column(String(32))
+    preferred_time: Mapped[str] = mapped_column(String(16))  # morning | afternoon | any
+    language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column()
+
+
+class AgentNote(Base):
+    """An internal note on a conversation; never part of what the citizen sees."""
+
+    __tablename__ = "agent_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class CannedResponse(Base):
+    """A ready-made agent reply in one language; editors manage them."""
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    language: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what to which conversation, when (transcripts opened, chats accepted, logins).
+
+    No foreign keys: the log outlives the conversations and accounts it mentions."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

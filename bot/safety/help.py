@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.schemas import Link, MessageOut
+from bot.schemas import Button, Link, MessageOut
 from bot.services.languages import Language
 
+TALK_TO_PERSON_PAYLOAD = "/contact_person"
 # Which numbers (keys in bot/contacts.yml) each situation shows, most urgent first.
 HELP_LINES = {
     "suicide": ("emergency_phone", "suicide_line_phone", "healthcare_phone"),
@@ -30,7 +31,13 @@ def acute_help(
         links.append(
             Link(title=language.acute["report_concern"], url=contacts["concern_report_url"])
         )
-    return MessageOut(text=language.acute[kind].format(**contacts), links=links)
+    # In opening hours a person can take the chat now, at the front of the queue.
+    buttons = (
+        [Button(title=language.acute["talk_now"], payload=TALK_TO_PERSON_PAYLOAD)]
+        if contact_centre_open
+        else []
+    )
+    return MessageOut(text=language.acute[kind].format(**contacts), links=links, buttons=buttons)
 
 
 def call_link(key: str, language: Language, contacts: dict[str, str]) -> Link:

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -91,12 +92,17 @@ class CatalogueSearch:
     def ready(self) -> bool:
         return self.index_path.exists()
 
+    def warm_up(self) -> None:
+        """Load the index and the articles now (seconds), not on a citizen's first question;
+        without an index yet, the first question after `bot knowledge index` loads it."""
+        if self.ready():
+            self._current()
+
     def _current(self) -> tuple[SearchIndex, Catalogue]:
         mtime = os.stat(self.index_path).st_mtime  # FileNotFoundError: no index built yet
         with self._lock:
             if mtime != self._loaded_mtime or self._index is None or self._catalogue is None:
-                self._index = SearchIndex.load(self.index_path)
-                self._catalogue = load_catalogue(self._knowledge_dir)
+                self._index, self._catalogue = _load(self.index_path, mtime, self._knowledge_dir)
                 self._loaded_mtime = mtime
             return self._index, self._catalogue
 
@@ -173,3 +179,10 @@ def _close_call(hits: list[Hit]) -> bool:
     if len(hits) < 2 or hits[0].topic == hits[1].topic:
         return False
     return hits[0].similarity - hits[1].similarity < 0.005
+
+
+@lru_cache(maxsize=2)
+def _load(index_path: Path, _mtime: float, knowledge_dir: Path) -> tuple[SearchIndex, Catalogue]:
+    """One copy per process of each version of the index (the file's mtime names the version),
+    however many apps the process builds (the tests build hundreds)."""
+    return SearchIndex.load(index_path), load_catalogue(knowledge_dir)

@@ -12,7 +12,6 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +21,13 @@ from sqlalchemy.orm import Session
 from bot.core.errors import ApiError
 from bot.db.models import Conversation, ConversationEvent, Message
 from bot.safety.acute import AcuteDetector
-from bot.safety.help import acute_help
+from bot.safety.help import TALK_TO_PERSON_PAYLOAD, acute_help
 from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
 from bot.services.domain import intent_names
+from bot.services.handoff import HandoffService
 from bot.services.language_choice import LanguageChoice, LanguageDecision
 from bot.services.languages import LanguageRegistry
+from bot.services.messages import message_out, store_messages
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
 from bot.services.redaction import Redacted, redact
 from bot.services.text import normalise_citizen_text
@@ -46,6 +47,7 @@ class StartedConversation:
 class _AssistantAnswer:
     messages: list[MessageOut]
     meta: Meta
+    handoff_reason: str | None = None  # the dialogue asks for a person (custom.handoff)
 
 
 def hash_token(token: str) -> str:
@@ -73,7 +75,7 @@ class ConversationService:
 
     Usage:
         service = ConversationService(
-            session, rasa, languages, contacts, 2000, acute, choice, lambda: True
+            session, rasa, languages, contacts, 2000, acute, choice, handoffs
         )
         started = service.start("en")
         reply = service.post(started.conversation, text="hello")
@@ -88,7 +90,7 @@ class ConversationService:
         max_chars: int,
         acute: AcuteDetector,
         language_choice: LanguageChoice,
-        contact_centre_open: Callable[[], bool],
+        handoffs: HandoffService,
     ) -> None:
         self.session = session
         self.rasa = rasa
@@ -97,7 +99,7 @@ class ConversationService:
         self.max_chars = max_chars
         self.acute = acute
         self.language_choice = language_choice
-        self.contact_centre_open = contact_centre_open
+        self.handoffs = handoffs
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ class ConversationService:
                 conversation_id=conversation.id, kind="started", data={"language": language}
             )
         )
-        self._store_bot_messages(conversation, answer.messages)
+        store_messages(self.session, conversation, answer.messages)
         self.session.commit()
         return StartedConversation(conversation, token, answer.messages)
 
@@ -140,14 +142,21 @@ class ConversationService:
         # Acute help comes first, every time, and does not depend on Rasa being up.
         acute = self._acute_help(conversation, citizen_message)
         first = acute + self._privacy_notes(conversation, redacted) + language_note
-        self._store_bot_messages(conversation, language_note)
+        store_messages(self.session, conversation, language_note)
         self.session.commit()
         emergency = bool(acute)
         if decision is not None and decision.asked:  # only asked for a language: nothing to answer
             return self._reply(conversation, first, Meta(emergency=emergency))
 
-        if conversation.state != "bot":
-            return self._reply(conversation, first, Meta(emergency=emergency))
+        if conversation.state in ("queued", "agent"):  # a person answers, not the bot
+            self.handoffs.relay_citizen_message(conversation, citizen_message)
+            status = self.handoffs.status(conversation)
+            return self._reply(
+                conversation, first, Meta(emergency=emergency, handoff_status=status)
+            )
+        if citizen_message.payload == TALK_TO_PERSON_PAYLOAD:
+            # The button works even when Rasa is down: the app handles it itself.
+            return self._hand_off(conversation, first, Meta(emergency=emergency), "button")
         try:
             answer = self._ask_assistant(conversation, self._rasa_text(citizen_message))
         except AssistantUnavailable as error:
@@ -166,9 +175,20 @@ class ConversationService:
         citizen_message.status = "answered"
         citizen_message.intent = answer.meta.intent
         citizen_message.confidence = answer.meta.confidence
-        self._store_bot_messages(conversation, answer.messages)
+        store_messages(self.session, conversation, answer.messages)
         self.session.commit()
+        if answer.handoff_reason:
+            return self._hand_off(
+                conversation, first + answer.messages, answer.meta, answer.handoff_reason
+            )
         return self._reply(conversation, first + answer.messages, answer.meta)
+
+    def _hand_off(
+        self, conversation: Conversation, before: list[MessageOut], meta: Meta, reason: str
+    ) -> Reply:
+        handoff = self.handoffs.request(conversation, reason)
+        meta.handoff, meta.handoff_status = True, handoff.status
+        return self._reply(conversation, before + handoff.messages, meta)
 
     def switch_language(self, conversation: Conversation, language: str) -> Reply:
         """The citizen chose a language in the menu."""
@@ -179,7 +199,7 @@ class ConversationService:
                 self.languages.error_text(conversation.language, "invalid_body"),
             )
         note = self._apply_language(conversation, LanguageDecision(language, asked=True))
-        self._store_bot_messages(conversation, note)
+        store_messages(self.session, conversation, note)
         self.session.commit()
         return self._reply(conversation, note, Meta())
 
@@ -191,7 +211,8 @@ class ConversationService:
             conversation_id=conversation.id,
             language=conversation.language,
             state=conversation.state,
-            messages=[_message_out(m) for m in messages],
+            messages=[message_out(m) for m in messages],
+            handoff_status=self.handoffs.status(conversation),
         )
 
     # -- steps --------------------------------------------------------------------------
@@ -256,6 +277,8 @@ class ConversationService:
             for button in message.buttons:
                 if button.get("payload") == payload:
                     return button.get("title")
+        if payload == TALK_TO_PERSON_PAYLOAD:  # the widget's header button
+            return self.languages.get(conversation.language).ui["talk_to_person"]
         return None
 
     def _choose_language(
@@ -299,7 +322,7 @@ class ConversationService:
         ))  # fmt: skip
         note = self.languages.get(conversation.language).notes["personal_data_removed"]
         notes = [MessageOut(text=note)]
-        self._store_bot_messages(conversation, notes)
+        store_messages(self.session, conversation, notes)
         self.session.commit()
         return notes
 
@@ -313,9 +336,9 @@ class ConversationService:
         ))  # fmt: skip
         help_message = acute_help(
             finding.kind, self.languages.get(conversation.language), self.contacts,
-            contact_centre_open=self.contact_centre_open(),
+            contact_centre_open=self.handoffs.contact_centre_open(),
         )  # fmt: skip
-        self._store_bot_messages(conversation, [help_message])
+        store_messages(self.session, conversation, [help_message])
         self.session.commit()
         return [help_message]
 
@@ -328,24 +351,10 @@ class ConversationService:
 
     def _ask_assistant(self, conversation: Conversation, text: str) -> _AssistantAnswer:
         raw = self.rasa.send(conversation.id, text, metadata={"language": conversation.language})
-        meta = Meta()
-        messages = _rasa_messages(raw, meta)
+        answer = _rasa_answer(raw)
         understanding = self.rasa.understanding(conversation.id)
-        meta.intent, meta.confidence = understanding.intent, understanding.confidence
-        return _AssistantAnswer(messages, meta)
-
-    def _store_bot_messages(self, conversation: Conversation, messages: list[MessageOut]) -> None:
-        for out in messages:
-            self.session.add(
-                Message(
-                    conversation_id=conversation.id,
-                    sender=out.sender,
-                    text=out.text,
-                    buttons=[b.model_dump() for b in out.buttons],
-                    links=[link.model_dump() for link in out.links],
-                    language=conversation.language,
-                )
-            )
+        answer.meta.intent, answer.meta.confidence = understanding.intent, understanding.confidence
+        return answer
 
     def _reply(self, conversation: Conversation, messages: list[MessageOut], meta: Meta) -> Reply:
         return Reply(
@@ -363,16 +372,21 @@ class ConversationService:
         )
 
 
-def _rasa_messages(raw: list[dict[str, Any]], meta: Meta) -> list[MessageOut]:
+def _rasa_answer(raw: list[dict[str, Any]]) -> _AssistantAnswer:
     """Rasa's REST output as API messages.
 
     A response's `custom` part arrives as a message of its own after the text: its `links`
-    belong to the message before it and its `meta` (topic, articles, …) to the whole reply.
+    belong to the message before it, its `meta` (topic, articles, …) to the whole reply, and
+    `handoff` (a reason) asks the app to hand the chat to a person.
     """
     messages: list[MessageOut] = []
+    meta = Meta()
+    answer = _AssistantAnswer(messages, meta)
     for item in raw:
         custom = item.get("custom")
         if isinstance(custom, dict):
+            if custom.get("handoff"):
+                answer.handoff_reason = str(custom["handoff"])
             if custom.get("links") and messages:
                 messages[-1].links.extend(Link(**link) for link in custom["links"])
             for key, value in (custom.get("meta") or {}).items():
@@ -388,13 +402,4 @@ def _rasa_messages(raw: list[dict[str, Any]], meta: Meta) -> list[MessageOut]:
                     ],
                 )
             )
-    return messages
-
-
-def _message_out(message: Message) -> MessageOut:
-    return MessageOut(
-        text=message.text,
-        buttons=[Button(**b) for b in message.buttons],
-        links=[Link(**link) for link in message.links],
-        sender=message.sender,
-    )
+    return answer

@@ -26,6 +26,7 @@ class Language:
     notes: dict[str, str]
     acute: dict[str, str]
     language: dict[str, str]  # switching language, missing translations, minority languages
+    handoff: dict[str, str]  # reaching a person: the queue, outside hours, call-back requests
     tier: int  # 1: everything must be translated; 2: dialogue and the most asked articles
 
 
@@ -55,7 +56,8 @@ class LanguageRegistry:
             try:
                 languages[code] = Language(
                     code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"],
-                    raw["guide"], raw["notes"], raw["acute"], raw["language"], int(raw["tier"]),
+                    raw["guide"], raw["notes"], raw["acute"], raw["language"], raw["handoff"],
+                    int(raw["tier"]),
                 )  # fmt: skip
             except KeyError as missing:
                 raise ValueError(f"{path}: the section {missing} is missing") from None
@@ -97,6 +99,10 @@ class LanguageRegistry:
 
     def error_text(self, code: str, key: str, **values: object) -> str:
         template = self.get(code).errors.get(key) or self.get(self.default).errors[key]
+        return template.format(**values)
+
+    def handoff_text(self, code: str, key: str, **values: object) -> str:
+        template = self.get(code).handoff.get(key) or self.get(self.default).handoff[key]
         return template.format(**values)
 
 

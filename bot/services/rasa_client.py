@@ -71,6 +71,21 @@ class RasaClient:
         intent = (tracker.get("latest_message") or {}).get("intent") or {}
         return Understanding(intent.get("name"), intent.get("confidence"))
 
+    def pause(self, conversation_id: str) -> None:
+        """A person has the chat: Rasa must not act on this conversation until `resume`."""
+        self._append_event(conversation_id, {"event": "pause"})
+
+    def resume(self, conversation_id: str) -> None:
+        self._append_event(conversation_id, {"event": "resume"})
+
+    def _append_event(self, conversation_id: str, event: dict[str, Any]) -> None:
+        self._request(
+            "POST",
+            f"/conversations/{conversation_id}/tracker/events",
+            params={"include_events": "NONE"},
+            json=event,
+        )
+
     def is_ready(self) -> bool:
         """True when Rasa answers and has a model loaded."""
         try:

@@ -2,7 +2,8 @@
 
 Social-services secrecy and GDPR allow keeping a chat only as long as it is needed. `bot purge`
 and a daily job in the app delete conversations (messages and events follow by cascade) whose
-last activity is older than `RETENTION_DAYS`, and Rasa's tracker events for them.
+last activity is older than `RETENTION_DAYS` (messages, events, notes and call-back requests
+with them), and Rasa's tracker events for them. Handoff records are kept without the link.
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, MetaData, Table, delete, inspect, select
+from sqlalchemy import Engine, MetaData, Table, delete, inspect, select, update
 
-from bot.db.models import Conversation, ConversationEvent, Message
+from bot.db.models import (
+    AgentNote,
+    CallbackRequest,
+    Conversation,
+    ConversationEvent,
+    Handoff,
+    Message,
+)
 from bot.db.session import Database, build_engine
 
 log = logging.getLogger(__name__)
@@ -32,6 +40,16 @@ def purge(
                 delete(ConversationEvent).where(ConversationEvent.conversation_id.in_(chunk))
             )
             session.execute(delete(Message).where(Message.conversation_id.in_(chunk)))
+            session.execute(delete(AgentNote).where(AgentNote.conversation_id.in_(chunk)))
+            session.execute(
+                delete(CallbackRequest).where(CallbackRequest.conversation_id.in_(chunk))
+            )
+            # Handoff records stay for the statistics, no longer tied to a conversation.
+            session.execute(
+                update(Handoff)
+                .where(Handoff.conversation_id.in_(chunk))
+                .values(conversation_id=None)
+            )
             session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
     if ids and rasa_tracker_url:
         _purge_rasa_tracker(rasa_tracker_url, ids)

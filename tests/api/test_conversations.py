@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -162,6 +163,7 @@ def test_rasa_down_gives_503_and_keeps_the_message(client: TestClient, fake_rasa
         "buttons": [],
         "links": [],
         "sender": "citizen",
+        "author": None,
     }
 
 
@@ -278,7 +280,7 @@ def test_acute_message_gets_help_first_even_when_rasa_is_down(
 
 def test_at_night_the_out_of_hours_number_comes_first(client: TestClient) -> None:
     components: Components = client.app.state.components  # type: ignore[attr-defined]
-    components.contact_centre_open = lambda: False
+    components.clock = lambda: datetime(2026, 11, 29, 22, 0, tzinfo=UTC)  # a Sunday night
     reply = send(client, start(client, language="en"), text="I have nowhere to sleep tonight")
     assert reply.json()["meta"]["emergency"] is True
     assert reply.json()["messages"][0]["links"][0]["url"] == "tel:+46850840000"  # socialjouren

@@ -5,27 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.integration.stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -123,7 +107,8 @@ def test_switching_to_arabic_mid_conversation_turns_the_chat_right_to_left(
     # Phone numbers stay left-to-right inside right-to-left text.
     phone_page.get_by_test_id("chat-input").fill("أريد التحدث مع شخص")
     phone_page.get_by_test_id("chat-send").click()
-    expect(chat.locator(".gr-message--bot bdi[dir=ltr]").last).to_contain_text("08-508 00 508")
+    numbers = chat.locator(".gr-message--bot bdi[dir=ltr]")
+    expect(numbers.filter(has_text="08-508 00 508").last).to_be_visible()  # nobody online: call
 
 
 @pytest.mark.parametrize(
@@ -142,3 +127,21 @@ def test_fonts_for_ethiopic_and_arabic_script_load_under_the_csp(
     )
     assert loaded >= 1
     context.close()
+
+
+def test_talk_to_a_person_with_nobody_online_leaves_a_call_back_request(
+    phone_page: Page,
+) -> None:
+    chat = phone_page.get_by_test_id("guiderum-chat")
+    expect(chat.locator(".gr-message--bot").first).to_be_visible()
+    phone_page.get_by_test_id("talk-to-person").click()
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("112")  # acute numbers
+    expect(chat).to_contain_text("08-508 00 508")  # nobody online: call, or be called back
+    phone_page.get_by_test_id("callback-open").click()
+    phone_page.get_by_test_id("callback-phone").fill("ring mig")
+    phone_page.get_by_test_id("callback-send").click()
+    expect(chat.get_by_role("alert")).to_contain_text("Skriv ett svenskt telefonnummer")
+    phone_page.get_by_test_id("callback-phone").fill("070-123 45 67")
+    phone_page.get_by_test_id("callback-send").click()
+    expect(chat.locator(".gr-message--bot").last).to_contain_text("070-123 45 67")
+    expect(phone_page.get_by_test_id("callback-open")).to_be_hidden()

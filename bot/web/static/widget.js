@@ -57,8 +57,27 @@
     you: "Du",
     assistant: "Assistenten",
     agent: "Handläggare",
-    new_message: "Nytt meddelande"
+    new_message: "Nytt meddelande",
+    talk_to_person: "Prata med en person",
+    queue_position: "Du är nummer {position} i kön",
+    queue_wait: "Beräknad väntetid cirka {minutes} min",
+    stop_waiting: "Sluta vänta",
+    end_person_chat: "Avsluta chatten med personen",
+    agent_typing: "{name} skriver …",
+    callback_title: "Be om att bli uppringd",
+    callback_phone: "Ditt telefonnummer",
+    callback_time: "När kan vi ringa?",
+    callback_morning: "På förmiddagen (8–12)",
+    callback_afternoon: "På eftermiddagen (12–16)",
+    callback_any: "När som helst när vi har öppet",
+    callback_language: "Språk i samtalet",
+    callback_send: "Skicka",
+    callback_cancel: "Avbryt"
   };
+  const TALK_TO_PERSON = "/contact_person";
+  const TYPING_EVERY_MS = 3000;
+  const AGENT_TYPING_SHOWN_MS = 4000;
+  const CALLBACK_TIMES = ["any", "morning", "afternoon"];
 
   const ICONS = {
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
@@ -85,7 +104,10 @@
     starting: null, // promise while a conversation is being created
     events: null, // EventSource
     scope: new AbortController(), // aborted when the conversation is reset
-    busyCount: 0
+    busyCount: 0,
+    handoff: null, // {status, position, wait_minutes, callback, agent} while a person is involved
+    lastTypingSent: 0,
+    agentTypingTimer: null
   };
   let dom = null;
 
@@ -445,6 +467,7 @@
     openEvents();
     applyLanguageFromServer(data.language);
     setConversationState(data.state);
+    showHandoff(data.handoff_status);
     const messages = normalizeMessages(data.messages);
     let lastCitizen = -1;
     messages.forEach((message, index) => {
@@ -532,6 +555,7 @@
     applyLanguageFromServer(data.language);
     setConversationState(data.state);
     renderBatch(normalizeMessages(data.messages), 0);
+    showHandoff(data.meta ? data.meta.handoff_status : null);
   }
 
   // ---------------------------------------------------------------- server-sent events
@@ -547,6 +571,8 @@
     try {
       const source = new window.EventSource(url);
       source.addEventListener("message", onStreamMessage);
+      source.addEventListener("handoff", onStreamHandoff);
+      source.addEventListener("typing", onStreamTyping);
       source.addEventListener("error", function () {
         /* EventSource reconnects by itself; stay quiet. */
       });
@@ -578,6 +604,203 @@
     if (!config.inline && !isPanelOpen()) {
       setUnread(true);
     }
+  }
+
+  function parseEventData(event) {
+    try {
+      const data = JSON.parse(event.data);
+      return data && typeof data === "object" ? data : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function onStreamHandoff(event) {
+    const data = parseEventData(event);
+    if (!data) {
+      return;
+    }
+    setConversationState(data.state);
+    showHandoff(data.handoff_status);
+  }
+
+  function onStreamTyping(event) {
+    const data = parseEventData(event);
+    const name = data && typeof data.name === "string" ? data.name : t("agent");
+    dom.typing.classList.add("gr-typing--active");
+    dom.typingText.textContent = t("agent_typing").replace("{name}", name);
+    clearTimeout(state.agentTypingTimer);
+    state.agentTypingTimer = setTimeout(updateBusy, AGENT_TYPING_SHOWN_MS);
+  }
+
+  // ---------------------------------------------------------------- reaching a person
+
+  function buildHandoff(refs) {
+    refs.handoffText = el("p", { className: "gr-handoff__text", "data-testid": "handoff-status" });
+    refs.stopWaiting = el("button", { type: "button", className: "gr-button", "data-testid": "stop-waiting" });
+    refs.stopWaiting.addEventListener("click", onStopWaiting);
+    refs.callbackOpen = i18n(el("button", { type: "button", className: "gr-button", "data-testid": "callback-open" }), "callback_title");
+    refs.callbackOpen.addEventListener("click", () => toggleCallbackForm(true));
+    refs.callbackForm = buildCallbackForm(refs);
+    refs.handoff = el("div", { className: "gr-handoff", role: "status", hidden: true }, [
+      refs.handoffText,
+      el("div", { className: "gr-handoff__actions" }, [refs.stopWaiting, refs.callbackOpen]),
+      refs.callbackForm
+    ]);
+    return refs.handoff;
+  }
+
+  function buildCallbackForm(refs) {
+    const phoneId = uniqueId("phone");
+    const timeId = uniqueId("time");
+    const languageId = uniqueId("call-language");
+    refs.callbackPhone = el("input", {
+      id: phoneId, type: "tel", autocomplete: "tel", inputmode: "tel", maxlength: "40",
+      className: "gr-input", dir: "ltr", "data-testid": "callback-phone"
+    });
+    refs.callbackTime = el("select", { id: timeId, className: "gr-select" });
+    refs.callbackLanguage = el("select", { id: languageId, className: "gr-select" });
+    refs.callbackError = el("p", { className: "gr-error", role: "alert", hidden: true });
+    const send = i18n(el("button", { type: "submit", className: "gr-send", "data-testid": "callback-send" }), "callback_send");
+    const cancel = i18n(el("button", { type: "button", className: "gr-button" }), "callback_cancel");
+    cancel.addEventListener("click", () => toggleCallbackForm(false));
+    const form = el("form", { className: "gr-callback", novalidate: true, hidden: true }, [
+      i18n(el("label", { className: "gr-label", for: phoneId }), "callback_phone"),
+      refs.callbackPhone,
+      i18n(el("label", { className: "gr-label", for: timeId }), "callback_time"),
+      refs.callbackTime,
+      i18n(el("label", { className: "gr-label", for: languageId }), "callback_language"),
+      refs.callbackLanguage,
+      refs.callbackError,
+      el("div", { className: "gr-form__row" }, [send, cancel])
+    ]);
+    form.addEventListener("submit", onCallbackSubmit);
+    return form;
+  }
+
+  function fillCallbackChoices() {
+    dom.callbackTime.replaceChildren();
+    CALLBACK_TIMES.forEach((value) => {
+      dom.callbackTime.appendChild(el("option", { value: value, text: t("callback_" + value) }));
+    });
+    dom.callbackLanguage.replaceChildren();
+    state.languages.forEach((language) => {
+      const option = el("option", { value: language.code, text: language.name });
+      option.selected = language.code === state.language;
+      dom.callbackLanguage.appendChild(option);
+    });
+  }
+
+  function toggleCallbackForm(open) {
+    if (open) {
+      fillCallbackChoices();
+    }
+    dom.callbackForm.hidden = !open;
+    dom.callbackOpen.hidden = open || !(state.handoff && state.handoff.callback);
+    dom.callbackError.hidden = true;
+    if (open) {
+      dom.callbackPhone.focus();
+    }
+  }
+
+  function showHandoff(status) {
+    state.handoff = status && typeof status === "object" ? status : null;
+    if (!dom) {
+      return;
+    }
+    const handoff = state.handoff;
+    const active = Boolean(handoff) && (handoff.status === "queued" || handoff.status === "agent");
+    dom.handoff.hidden = !handoff || (!active && !handoff.callback);
+    if (!handoff) {
+      dom.callbackForm.hidden = true;
+      return;
+    }
+    let text = "";
+    if (handoff.status === "queued") {
+      text = t("queue_position").replace("{position}", String(handoff.position));
+      if (handoff.wait_minutes) {
+        text += ". " + t("queue_wait").replace("{minutes}", String(handoff.wait_minutes));
+      }
+    } else if (handoff.status === "agent" && handoff.agent) {
+      text = handoff.agent;
+    }
+    dom.handoffText.textContent = text;
+    dom.handoffText.hidden = !text;
+    dom.stopWaiting.hidden = !active;
+    dom.stopWaiting.textContent = t(handoff.status === "agent" ? "end_person_chat" : "stop_waiting");
+    dom.callbackOpen.hidden = !handoff.callback || !dom.callbackForm.hidden;
+  }
+
+  async function onStopWaiting() {
+    const conversation = state.conversation;
+    if (!conversation) {
+      return;
+    }
+    clearErrors();
+    try {
+      const data = await apiRequest("DELETE", conversationPath(conversation, "/handoff"), {
+        token: conversation.token,
+        signal: state.scope.signal
+      });
+      handleReply(data);
+    } catch (error) {
+      if (!isAborted(error)) {
+        showError(error);
+      }
+    }
+  }
+
+  async function onCallbackSubmit(event) {
+    event.preventDefault();
+    const conversation = state.conversation;
+    if (!conversation) {
+      return;
+    }
+    dom.callbackError.hidden = true;
+    try {
+      const data = await apiRequest("POST", conversationPath(conversation, "/callback"), {
+        body: {
+          phone: dom.callbackPhone.value,
+          preferred_time: dom.callbackTime.value,
+          language: dom.callbackLanguage.value
+        },
+        token: conversation.token,
+        signal: state.scope.signal
+      });
+      dom.callbackPhone.value = "";
+      dom.callbackForm.hidden = true;
+      renderBatch(normalizeMessages(data.messages), 0);
+      showHandoff(data.meta ? data.meta.handoff_status : null);
+      if (state.handoff) {
+        state.handoff.callback = false; // one request is enough
+        showHandoff(state.handoff);
+      }
+    } catch (error) {
+      if (isAborted(error)) {
+        return;
+      }
+      dom.callbackError.textContent = error.serverMessage || t("error_generic");
+      dom.callbackError.hidden = false;
+      dom.callbackPhone.focus();
+    }
+  }
+
+  function onTalkToPerson() {
+    setLanguageMenu(false);
+    sendMessage({ payload: TALK_TO_PERSON }, t("talk_to_person"), true);
+  }
+
+  // While a person holds the chat they see when the citizen is writing (at most every 3 s).
+  function reportTyping() {
+    const conversation = state.conversation;
+    const now = Date.now();
+    if (!conversation || !state.handoff || state.handoff.status !== "agent" ||
+        now - state.lastTypingSent < TYPING_EVERY_MS) {
+      return;
+    }
+    state.lastTypingSent = now;
+    apiRequest("POST", conversationPath(conversation, "/typing"), { token: conversation.token })
+      .catch(() => undefined);
   }
 
   // ---------------------------------------------------------------- DOM helpers
@@ -652,6 +875,7 @@
       tabindex: "0"
     });
     panel.appendChild(refs.log);
+    panel.appendChild(buildHandoff(refs));
     panel.appendChild(buildTyping(refs));
     panel.appendChild(buildForm(refs));
     root.appendChild(panel);
@@ -679,6 +903,9 @@
 
   function buildHeader(refs, titleId) {
     const actions = el("div", { className: "gr-header__actions" }, [buildLanguageControl(refs)]);
+    const person = i18n(el("button", { type: "button", className: "gr-button gr-person", "data-testid": "talk-to-person" }), "talk_to_person");
+    person.addEventListener("click", onTalkToPerson);
+    actions.appendChild(person);
     const restart = i18n(el("button", { type: "button", className: "gr-button gr-restart" }), "restart");
     restart.addEventListener("click", onRestart);
     actions.appendChild(restart);
@@ -772,6 +999,7 @@
     refs.form.addEventListener("submit", onSubmit);
     refs.input.addEventListener("keydown", onInputKeyDown);
     refs.input.addEventListener("input", updateCounter);
+    refs.input.addEventListener("input", reportTyping);
     return refs.form;
   }
 
@@ -797,6 +1025,7 @@
     }
     return {
       sender: SENDERS.includes(raw.sender) ? raw.sender : "bot",
+      author: typeof raw.author === "string" ? raw.author : "",
       text: text,
       buttons: buttons,
       links: links
@@ -816,7 +1045,7 @@
 
   function renderMessage(message, withQuickReplies) {
     const sender = message.sender;
-    const item = el("div", { className: "gr-message gr-message--" + sender }, [senderLabel(sender)]);
+    const item = el("div", { className: "gr-message gr-message--" + sender }, [senderLabel(sender, message.author)]);
     const bubble = el("div", { className: "gr-message__bubble" });
     let textId = null;
     if (sender === "citizen") {
@@ -843,10 +1072,11 @@
     return item;
   }
 
-  function senderLabel(sender) {
+  function senderLabel(sender, author) {
     const visible = sender === "agent";
+    const name = author ? el("span", { text: author }) : i18n(el("span"), SENDER_KEYS[sender]);
     return el("span", { className: visible ? "gr-message__sender" : "gr-message__sender gr-visually-hidden" }, [
-      i18n(el("span"), SENDER_KEYS[sender]),
+      name,
       el("span", { className: "gr-visually-hidden", text: ": " })
     ]);
   }
