@@ -173,18 +173,7 @@ class AgentDesk:
         self.handoffs.broker.publish(
             conversation.id, {"type": "message", "data": out.model_dump(mode="json")}
         )
-        self.handoffs.broker.publish(
-            STAFF,
-            {
-                "type": "message",
-                "data": {
-                    "conversation_id": conversation.id,
-                    "agent_id": agent.id,
-                    "message": {"id": row.id, "sender": "agent", "text": cleaned,
-                                "author": agent.display_name},
-                },
-            },
-        )  # fmt: skip
+        self.handoffs.publish_to_staff(row, agent.id)
         return row
 
     def typing(self, agent: User, conversation_id: str) -> None:

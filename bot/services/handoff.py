@@ -34,7 +34,7 @@ from bot.services.broker import STAFF, Broker
 from bot.services.languages import LanguageRegistry
 from bot.services.messages import store_messages
 from bot.services.opening_hours import OpeningHours
-from bot.services.queue import Queue, QueueRules
+from bot.services.queue import Queue, QueueRules, wait_minutes
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
 
 log = logging.getLogger(__name__)
@@ -205,13 +205,17 @@ class HandoffService:
     def relay_citizen_message(self, conversation: Conversation, message: Message) -> None:
         """The bot is silent; the agents (and the one holding the chat) see the message."""
         handoff = self.current(conversation.id)
+        self.publish_to_staff(message, handoff.agent_id if handoff else None)
+
+    def publish_to_staff(self, message: Message, agent_id: int | None) -> None:
+        """A message in a chat, to the console of the agent holding it (to all while it waits)."""
         self.broker.publish(
             STAFF,
             {
                 "type": "message",
                 "data": {
-                    "conversation_id": conversation.id,
-                    "agent_id": handoff.agent_id if handoff else None,
+                    "conversation_id": message.conversation_id,
+                    "agent_id": agent_id,
                     "message": _message_event(message),
                 },
             },
@@ -252,13 +256,8 @@ class HandoffService:
         if handoff.status == "active":
             name = handoff.agent.display_name if handoff.agent else None
             return HandoffStatus(status="agent", agent=name)
-        position = self.queue.position(handoff)
-        return HandoffStatus(
-            status="queued",
-            position=position,
-            wait_minutes=self.queue.estimated_wait_minutes(position, self.clock()),
-            callback=True,
-        )
+        per_position = self.queue.minutes_per_position(self.clock())
+        return _queued(self.queue.position(handoff), per_position)
 
     # -- shared with the agent's side ---------------------------------------------------------
 
@@ -306,16 +305,11 @@ class HandoffService:
                 "priority": new.priority,
             }
         self.broker.publish(STAFF, {"type": "queue_changed", "data": data})
-        now = self.clock()
+        per_position = self.queue.minutes_per_position(self.clock())
         for position, handoff in enumerate(self.queue.waiting(), start=1):
             if handoff.conversation_id is None:
                 continue
-            status = HandoffStatus(
-                status="queued",
-                position=position,
-                wait_minutes=self.queue.estimated_wait_minutes(position, now),
-                callback=True,
-            )
+            status = _queued(position, per_position)
             self.broker.publish(
                 handoff.conversation_id,
                 {
@@ -416,6 +410,15 @@ class HandoffService:
             self.rasa.resume(conversation_id)
         except AssistantUnavailable:
             log.warning("could not resume Rasa for %s", conversation_id)
+
+
+def _queued(position: int, minutes_per_position: float) -> HandoffStatus:
+    return HandoffStatus(
+        status="queued",
+        position=position,
+        wait_minutes=wait_minutes(position, minutes_per_position),
+        callback=True,
+    )
 
 
 def _message_event(message: Message) -> dict[str, object]:

@@ -8,7 +8,7 @@ figure and said to be one ("about").
 Usage:
     queue = Queue(session, QueueRules(15, 8.0, timedelta(seconds=60), timedelta(seconds=90)))
     queue.position(handoff)                 # 1 = next
-    queue.estimated_wait_minutes(1, now)    # e.g. 4
+    wait_minutes(1, queue.minutes_per_position(now))   # e.g. 8 (minutes, for place 1)
 """
 
 from __future__ import annotations
@@ -74,9 +74,9 @@ class Queue:
             )
         )
 
-    def estimated_wait_minutes(self, position: int, now: datetime) -> int:
-        agents = max(1, len(self.agents_online(now)))
-        return max(1, math.ceil(position * self.minutes_per_chat() / agents))
+    def minutes_per_position(self, now: datetime) -> float:
+        """How much each place in the queue adds to the wait (read once for a whole queue)."""
+        return self.minutes_per_chat() / max(1, len(self.agents_online(now)))
 
     def minutes_per_chat(self) -> float:
         recent = self.session.execute(
@@ -102,6 +102,10 @@ class Queue:
         if not any(speaks(other, handoff.language) for other in online):
             return True
         return now - as_utc(handoff.requested_at) >= self.rules.language_first
+
+
+def wait_minutes(position: int, minutes_per_position: float) -> int:
+    return max(1, math.ceil(position * minutes_per_position))
 
 
 def speaks(agent: User, language: str) -> bool:
