@@ -17,8 +17,9 @@ import signal
 import sys
 import threading
 import time
-from datetime import date, timedelta
-from typing import Annotated
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Annotated, TypeVar
 
 import httpx
 import typer
@@ -39,11 +40,15 @@ from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
 from bot.safety.evaluation import evaluate_acute, load_messages, table
 from bot.services import assistant_model, retention
+from bot.services.districts import DistrictDirectory
 from bot.services.domain import intent_names
 from bot.services.language_detection import LanguageDetector
 from bot.services.languages import LanguageRegistry
 from bot.services.responses import ResponseCatalog
+from bot.services.slots import SlotCalendar, SlotRuleError
 from bot.services.staff import ROLES, InvalidAccount, StaffAccounts
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Guiderum: the chat assistant about ekonomiskt bistånd.", no_args_is_help=True
@@ -54,12 +59,14 @@ knowledge_app = typer.Typer(help="The information catalogue in knowledge/.", no_
 content_app = typer.Typer(help="Translations of everything, per language.", no_args_is_help=True)
 safety_app = typer.Typer(help="Acute situations.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts for the agent console.", no_args_is_help=True)
+slots_app = typer.Typer(help="Meeting times at the district offices.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(model_app, name="model")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(content_app, name="content")
 app.add_typer(safety_app, name="safety")
 app.add_typer(users_app, name="users")
+app.add_typer(slots_app, name="slots")
 
 RASA_VENV_BIN = PROJECT_ROOT / ".venvs" / "rasa" / "bin"
 PACKAGE_DIR = PROJECT_ROOT / "bot"
@@ -298,15 +305,134 @@ def safety_eval() -> None:
 
 
 @app.command()
-def purge(days: int = typer.Option(None, help="Override RETENTION_DAYS.")) -> None:
-    """Delete conversations (and Rasa's record of them) idle longer than the retention period."""
+def purge(
+    days: int = typer.Option(None, help="Override RETENTION_DAYS."),
+    booking_days: int = typer.Option(None, help="Override BOOKING_RETENTION_DAYS."),
+) -> None:
+    """Delete conversations (and Rasa's record of them) idle longer than the retention period,
+    and the personal data of bookings whose meeting is longer ago than the booking retention."""
     settings = get_settings()
     database = Database(settings.database_url)
     removed = retention.purge(
         database, settings.rasa_tracker_url, days if days is not None else settings.retention_days
     )
+    cleared = retention.purge_booking_data(
+        database, booking_days if booking_days is not None else settings.booking_retention_days
+    )
     database.dispose()
     typer.echo(f"Deleted {removed} conversations.")
+    typer.echo(f"Deleted name, phone and e-mail from {cleared} bookings.")
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _slot_calendar(action: Callable[[SlotCalendar], T]) -> T:
+    """Runs `action` on the slot calendar; a rule staff broke is a clear error, not a trace."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            return action(SlotCalendar(session, DistrictDirectory.load()))
+    except SlotRuleError as problem:
+        raise typer.BadParameter(str(problem)) from None
+    finally:
+        database.dispose()
+
+
+@slots_app.command("add-template")
+def slots_add_template(
+    district: Annotated[
+        str, typer.Argument(help="District id, e.g. jarva (see `bot slots list`).")
+    ],
+    weekday: Annotated[str, typer.Argument(help="mon, tue, wed, thu, fri, sat or sun.")],
+    start: Annotated[str, typer.Argument(help="First meeting, e.g. 09:00.")],
+    end: Annotated[str, typer.Argument(help="The last meeting ends by then, e.g. 12:00.")],
+    minutes: Annotated[int, typer.Option(help="Length of one meeting.")] = 45,
+    valid_from: Annotated[str, typer.Option(help="First day (YYYY-MM-DD); default today.")] = "",
+    valid_until: Annotated[str, typer.Option(help="Last day (YYYY-MM-DD); default none.")] = "",
+) -> None:
+    """A weekly pattern of meeting times at one district office; publishes the coming weeks."""
+    if weekday.lower()[:3] not in WEEKDAYS:
+        raise typer.BadParameter(f"weekday must be one of {', '.join(WEEKDAYS)}")
+    first = _day(valid_from) if valid_from else date.today()
+    last = _day(valid_until) if valid_until else None
+
+    def add(calendar: SlotCalendar) -> int:
+        calendar.add_template(
+            district, WEEKDAYS.index(weekday.lower()[:3]), start, end, minutes, first, last
+        )
+        return calendar.publish(date.today(), get_settings().slot_publish_weeks)
+
+    typer.echo(f"Template added; {_slot_calendar(add)} new meeting times published.")
+
+
+@slots_app.command("close-day")
+def slots_close_day(
+    day: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
+    district: Annotated[str, typer.Option(help="District id; default every district.")] = "",
+    reason: Annotated[str, typer.Option(help="Shown to staff, e.g. Julafton.")] = "",
+) -> None:
+    """No meetings that day: free times go at once; booked ones are listed to be moved."""
+    booked = _slot_calendar(lambda c: c.close_day(district or None, _day(day), reason))
+    typer.echo(f"Closed {day} for {district or 'every district'}.")
+    for booking in booked:
+        typer.echo(f"  still booked, contact the citizen: {booking.reference} {booking.district}")
+
+
+@slots_app.command("add-extra")
+def slots_add_extra(
+    district: Annotated[str, typer.Argument(help="District id, e.g. jarva.")],
+    starts: Annotated[str, typer.Argument(help="Stockholm time: 2026-12-01T13:00")],
+    minutes: Annotated[int, typer.Option(help="Length of the meeting.")] = 45,
+) -> None:
+    """One extra meeting time outside the weekly templates."""
+    try:
+        moment = datetime.fromisoformat(starts).replace(tzinfo=None)
+    except ValueError:
+        raise typer.BadParameter(f"{starts!r} is not a time like 2026-12-01T13:00") from None
+    _slot_calendar(lambda c: c.add_extra_slot(district, moment, minutes))
+    typer.echo(f"Added a meeting time at {district}, {moment:%Y-%m-%d %H:%M}.")
+
+
+@slots_app.command("publish")
+def slots_publish(
+    weeks: Annotated[int, typer.Option(help="Override SLOT_PUBLISH_WEEKS.")] = 0,
+) -> None:
+    """Create the meeting times the templates describe for the coming weeks (idempotent)."""
+    span = weeks or get_settings().slot_publish_weeks
+    added = _slot_calendar(lambda c: c.publish(date.today(), span))
+    typer.echo(f"Published {added} new meeting times for the next {span} weeks.")
+
+
+@slots_app.command("list")
+def slots_list() -> None:
+    """Districts, their weekly templates and the closed days ahead."""
+
+    def describe(calendar: SlotCalendar) -> list[str]:
+        lines = []
+        for district in calendar.districts.districts.values():
+            lines.append(f"{district.id}: {district.name}")
+            for t in calendar.templates(district.id):
+                until = f" until {t.valid_until}" if t.valid_until else ""
+                lines.append(
+                    f"  #{t.id} {WEEKDAYS[t.weekday]} {t.start}-{t.end}, {t.minutes} min, "
+                    f"from {t.valid_from}{until}"
+                )
+        for closed in calendar.closed_days(date.today()):
+            lines.append(
+                f"closed {closed.day}: {closed.district or 'every district'} {closed.reason}"
+            )
+        return lines
+
+    typer.echo("\n".join(_slot_calendar(describe)))
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2026-12-24") from None
 
 
 @users_app.command("create")

@@ -60,7 +60,7 @@ def check_content(
         if missing_ui:
             report.gaps.append(f"UI texts missing in bot/locales/{language.code}.yml: "
                                + ", ".join(missing_ui))  # fmt: skip
-        missing_responses = sorted(responses.names() - responses.names(language.code))
+        missing_responses = sorted(responses.worded_names() - responses.names(language.code))
         if missing_responses:
             report.gaps.append(f"responses missing in bot/responses/{language.code}/: "
                                + ", ".join(missing_responses))  # fmt: skip

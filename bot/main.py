@@ -23,6 +23,7 @@ from bot.api.deps import Components
 from bot.api.routes import (
     agent,
     agent_ws,
+    bookings,
     conversations,
     guide,
     handoff,
@@ -37,9 +38,11 @@ from bot.core.errors import ApiError
 from bot.core.security import SecurityHeaders
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
+from bot.services import retention
 from bot.services.answers import CatalogueSearch
 from bot.services.broker import build_broker
 from bot.services.contacts import load_contacts
+from bot.services.districts import DistrictDirectory
 from bot.services.language_choice import LanguageChoice
 from bot.services.language_detection import LanguageDetector
 from bot.services.language_requests import LanguageRequests
@@ -48,7 +51,8 @@ from bot.services.opening_hours import OpeningHours
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
-from bot.services.retention import DailyPurge
+from bot.services.retention import DailyJobs
+from bot.services.slots import publish_slots
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -98,6 +102,7 @@ def build_components(settings: Settings) -> Components:
             languages, _language_detector(tuple(languages.codes())), LanguageRequests.load()
         ),
         hours=OpeningHours.load(settings.opening_hours_path),
+        districts=DistrictDirectory.load(),
         clock=_utc_now,
         client_limiter=RateLimiter(settings.client_requests_per_minute, 60),
         conversation_limiter=RateLimiter(settings.conversation_messages_per_minute, 60),
@@ -114,12 +119,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.components.acute.warm_up()
         app.state.components.language_choice.detector.warm_up()
         app.state.components.search.warm_up()
-        daily_purge = DailyPurge(
-            app.state.components.database, settings.rasa_tracker_url, settings.retention_days
-        )
-        daily_purge.start()
+        components: Components = app.state.components
+        daily = DailyJobs({
+            "conversations deleted": lambda: retention.purge(
+                components.database, settings.rasa_tracker_url, settings.retention_days
+            ),
+            "bookings cleared of personal data": lambda: retention.purge_booking_data(
+                components.database, settings.booking_retention_days
+            ),
+            "meeting times published": lambda: publish_slots(
+                components.database, components.districts, settings.slot_publish_weeks
+            ),
+        })  # fmt: skip
+        daily.start()
         yield
-        daily_purge.stop()
+        daily.stop()
         app.state.components.rasa.close()
         app.state.components.broker.close()
         app.state.components.database.dispose()
@@ -144,7 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _install_error_handlers(app)
     for module in (
-        conversations, handoff, languages, health, internal, pages, guide, agent, agent_ws
+        conversations, handoff, languages, health, internal, pages, guide, agent, agent_ws, bookings
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -39,6 +39,9 @@ class HandoffStatus(BaseModel):
         None, description="When a person can answer next, if the contact centre is closed."
     )
     callback: bool = Field(False, description="A call-back request can be left (POST …/callback).")
+    booking: bool = Field(
+        False, description="A meeting at the district office can be booked instead (/book_meeting)."
+    )
     agent: str | None = Field(None, description="Display name of the person in the chat.")
 
 
@@ -52,7 +55,11 @@ class Meta(BaseModel):
     emergency: bool = False
     handoff: bool = False
     handoff_status: HandoffStatus | None = None
-    booking: dict[str, object] | None = None
+    booking: dict[str, object] | None = Field(
+        None,
+        description="Set from the first step of booking or changing a meeting: the step, what is "
+        "filled in so far (personal data only named in `given`), and at the end the reference.",
+    )
 
 
 class StartConversation(BaseModel):

@@ -14,9 +14,13 @@ from bot.core.config import Settings
 from bot.core.errors import ApiError
 from bot.db.session import Database
 from bot.safety.acute import AcuteDetector
+from bot.schemas import Button, Link, MessageOut
 from bot.services.answers import CatalogueSearch
+from bot.services.booking import calendar_key
+from bot.services.booking_form import BookingForm, BookingRules
 from bot.services.broker import Broker
 from bot.services.conversations import ConversationService
+from bot.services.districts import DistrictDirectory
 from bot.services.handoff import HandoffService
 from bot.services.language_choice import LanguageChoice
 from bot.services.languages import LanguageRegistry
@@ -25,6 +29,9 @@ from bot.services.queue import QueueRules
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
+
+# The catalogue article shown after a booking: what to bring to the meeting.
+WHAT_TO_BRING_ARTICLE = "handlingar-till-ansokan"
 
 
 @dataclass
@@ -42,6 +49,7 @@ class Components:
     acute: AcuteDetector
     language_choice: LanguageChoice
     hours: OpeningHours
+    districts: DistrictDirectory
     clock: Callable[[], datetime]  # aware, UTC; tests freeze it
     client_limiter: RateLimiter
     conversation_limiter: RateLimiter
@@ -88,8 +96,49 @@ def get_handoff_service(components: ComponentsDep, session: SessionDep) -> Hando
 HandoffServiceDep = Annotated[HandoffService, Depends(get_handoff_service)]
 
 
+def calendar_url(settings: Settings, reference: str) -> str:
+    """The citizen's .ics link: works without a login, so it carries a key."""
+    key = calendar_key(settings.calendar_key(), f"booking:{reference}")
+    return f"{settings.public_url}/api/bookings/{reference}/calendar.ics?key={key}"
+
+
+def article_messages(components: Components, article_id: str, language: str) -> list[MessageOut]:
+    """A catalogue article as the chat shows it (summary, source, date, link), or nothing if
+    it is not valid today."""
+    view = components.search.article(article_id, language, components.clock().date())
+    if view is None:
+        return []
+    values = {f"article_{key}": value for key, value in view.model_dump().items()}
+    rendered = components.responses.render("utter_article_answer", language, values)
+    links = [Link(**link) for link in (rendered["custom"] or {}).get("links", [])]
+    buttons = [Button(**button) for button in rendered["buttons"]]
+    return [MessageOut(text=rendered["text"], buttons=buttons, links=links)]
+
+
+def get_booking_form(components: ComponentsDep, session: SessionDep) -> BookingForm:
+    settings = components.settings
+    return BookingForm(
+        session=session,
+        languages=components.languages,
+        districts=components.districts,
+        contacts=components.contacts,
+        clock=components.clock,
+        rules=BookingRules(
+            weeks_ahead=settings.booking_weeks_ahead, notice_hours=settings.booking_notice_hours
+        ),
+        calendar_url=lambda reference: calendar_url(settings, reference),
+        bring=lambda language: article_messages(components, WHAT_TO_BRING_ARTICLE, language),
+    )
+
+
+BookingFormDep = Annotated[BookingForm, Depends(get_booking_form)]
+
+
 def get_conversation_service(
-    components: ComponentsDep, session: SessionDep, handoffs: HandoffServiceDep
+    components: ComponentsDep,
+    session: SessionDep,
+    handoffs: HandoffServiceDep,
+    booking: BookingFormDep,
 ) -> ConversationService:
     return ConversationService(
         session=session,
@@ -100,6 +149,7 @@ def get_conversation_service(
         acute=components.acute,
         language_choice=components.language_choice,
         handoffs=handoffs,
+        booking=booking,
     )
 
 

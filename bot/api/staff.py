@@ -76,6 +76,7 @@ def require_role(*roles: str) -> Callable[[StaffSession], User]:
 AgentDep = Annotated[User, Depends(require_role("agent", "admin"))]
 EditorDep = Annotated[User, Depends(require_role("editor", "admin"))]
 StaffDep = Annotated[User, Depends(require_role("agent", "editor", "admin"))]
+AdminDep = Annotated[User, Depends(require_role("admin"))]
 
 
 def get_agent_desk(session: SessionDep, handoffs: HandoffServiceDep) -> AgentDesk:

@@ -6,6 +6,7 @@ set of environment variables (or a `.env` file) and nothing else.
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -102,6 +103,21 @@ class Settings(BaseSettings):
     )
     login_max_failures: int = Field(5, description="Failed logins in a row before a lockout.")
     login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
+    booking_weeks_ahead: int = Field(3, description="How far ahead citizens are offered times.")
+    booking_notice_hours: int = Field(
+        12, description="The earliest meeting offered is at least this many hours away."
+    )
+    booking_retention_days: int = Field(
+        30, description="Days after a meeting before the booking's name, phone and e-mail go."
+    )
+    slot_publish_weeks: int = Field(
+        5, description="How many weeks of slots `bot slots publish` (and the daily job) create."
+    )
+    calendar_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Key that makes calendar links unguessable; when empty, one is created "
+        "once in var/calendar.key (all app processes on a machine share it).",
+    )
 
     @field_validator("cors_origins", "frame_ancestors", mode="before")
     @classmethod
@@ -123,6 +139,20 @@ class Settings(BaseSettings):
             app_db = Path(self.database_url.removeprefix("sqlite:///"))
             return f"sqlite:///{app_db.with_suffix('.rasa-tracker.db')}"
         return "postgresql://" + self.database_url.split("://", 1)[1]
+
+    def calendar_key(self) -> str:
+        """CALENDAR_SECRET, or the machine's own key in var/, made on first use."""
+        if self.calendar_secret.get_secret_value():
+            return self.calendar_secret.get_secret_value()
+        path = PROJECT_ROOT / "var" / "calendar.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with path.open("x", encoding="utf-8") as file:  # another process may be first
+                    file.write(secrets.token_hex(32))
+            except FileExistsError:
+                pass
+        return path.read_text(encoding="utf-8").strip()
 
     @property
     def rasa_url(self) -> str:

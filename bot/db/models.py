@@ -6,7 +6,7 @@ conversation: what the citizen wrote, what was answered, and what happened aroun
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -223,3 +224,101 @@ class AuditEntry(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SlotTemplate(Base):
+    """A district's weekly pattern of meeting times, e.g. Tuesdays 09:00–12:00 in 45-minute
+    meetings; `bot slots publish` turns it into bookable slots."""
+
+    __tablename__ = "slot_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    district: Mapped[str] = mapped_column(String(40), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 Monday … 6 Sunday
+    start: Mapped[str] = mapped_column(String(5))  # "09:00", Stockholm time
+    end: Mapped[str] = mapped_column(String(5))
+    minutes: Mapped[int] = mapped_column(Integer)  # length of one meeting
+    valid_from: Mapped[date] = mapped_column()
+    valid_until: Mapped[date | None] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClosedDay(Base):
+    """A day without meetings in one district, or in all of them (`district` empty)."""
+
+    __tablename__ = "closed_days"
+    __table_args__ = (UniqueConstraint("district", "day", name="uq_closed_days_district_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    district: Mapped[str | None] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class BookingSlot(Base):
+    """One meeting time at one district office; capacity 1 (see Booking.slot_id)."""
+
+    __tablename__ = "booking_slots"
+    __table_args__ = (
+        UniqueConstraint("district", "starts_at", name="uq_booking_slots_district_starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    district: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column()
+    minutes: Mapped[int] = mapped_column(Integer)
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slot_templates.id", ondelete="SET NULL")
+    )  # None: a single extra time added by staff
+
+
+class Booking(Base):
+    """A citizen's meeting with a handläggare. The unique `slot_id` is what makes a slot
+    bookable once: a second insert for the same slot fails in the database, whatever the race.
+    A cancelled booking lets go of its slot (slot_id NULL) and keeps the time for the records.
+    Personal data (name, phone, e-mail) goes with `bot purge` some days after the meeting."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("slot_id", name="uq_bookings_slot_id"),
+        Index("ix_bookings_district_starts_at", "district", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("booking_slots.id"))
+    district: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column()
+    minutes: Mapped[int] = mapped_column(Integer)
+    meeting_type: Mapped[str] = mapped_column(String(16))  # apply | information
+    # a language code of the service, or the language as the citizen wrote it
+    interpreter_language: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(16))  # the conversation's, for reminders
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked | cancelled
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    personal_data_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BookingDraft(Base):
+    """Where a conversation is in the booking (or change-booking) dialogue, and the answers so
+    far; deleted when the dialogue ends, and with the conversation."""
+
+    __tablename__ = "booking_drafts"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))  # book | change
+    step: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # wrong answers at this step
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

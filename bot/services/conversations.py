@@ -23,16 +23,27 @@ from bot.db.models import Conversation, ConversationEvent, Message
 from bot.safety.acute import AcuteDetector
 from bot.safety.help import TALK_TO_PERSON_PAYLOAD, acute_help
 from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
+from bot.services.booking import BOOK_MEETING_PAYLOAD, CHANGE_BOOKING_PAYLOAD
+from bot.services.booking_form import (
+    CHOICE_INTENT,
+    BookingForm,
+    FormAnswer,
+    FormReply,
+    parse_choice,
+)
 from bot.services.domain import intent_names
 from bot.services.handoff import HandoffService
 from bot.services.language_choice import LanguageChoice, LanguageDecision
 from bot.services.languages import LanguageRegistry
 from bot.services.messages import message_out, store_messages
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
-from bot.services.redaction import Redacted, redact
+from bot.services.redaction import LABELS, Redacted, redact
 from bot.services.text import normalise_citizen_text
 
 WELCOME_PAYLOAD = "/welcome"
+_FORM_PAYLOADS = {BOOK_MEETING_PAYLOAD: "book", CHANGE_BOOKING_PAYLOAD: "change"}
+_FORM_DATA = frozenset({"phone_number", "email"})  # what the booking form asks for
+_LABEL_TEXT = re.compile("|".join(re.escape(label) for label in LABELS.values()))
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$", re.DOTALL)
 
 
@@ -48,6 +59,7 @@ class _AssistantAnswer:
     messages: list[MessageOut]
     meta: Meta
     handoff_reason: str | None = None  # the dialogue asks for a person (custom.handoff)
+    booking_purpose: str | None = None  # the dialogue starts the booking form (custom.booking)
 
 
 def hash_token(token: str) -> str:
@@ -75,7 +87,7 @@ class ConversationService:
 
     Usage:
         service = ConversationService(
-            session, rasa, languages, contacts, 2000, acute, choice, handoffs
+            session, rasa, languages, contacts, 2000, acute, choice, handoffs, booking
         )
         started = service.start("en")
         reply = service.post(started.conversation, text="hello")
@@ -91,6 +103,7 @@ class ConversationService:
         acute: AcuteDetector,
         language_choice: LanguageChoice,
         handoffs: HandoffService,
+        booking: BookingForm,
     ) -> None:
         self.session = session
         self.rasa = rasa
@@ -100,6 +113,7 @@ class ConversationService:
         self.acute = acute
         self.language_choice = language_choice
         self.handoffs = handoffs
+        self.booking = booking
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -133,15 +147,19 @@ class ConversationService:
         self, conversation: Conversation, text: str | None = None, payload: str | None = None
     ) -> Reply:
         citizen_message = self._citizen_message(conversation, text, payload)
+        typed = "" if citizen_message.payload else (citizen_message.text or "")
         redacted = redact(citizen_message.text or "")
         citizen_message.text = redacted.text if citizen_message.text else None
-        decision = self._choose_language(conversation, citizen_message)
+        draft = self.booking.draft(conversation)
+        # A form answer ("Tensta", a name) says nothing about the citizen's language.
+        decision = None if draft else self._choose_language(conversation, citizen_message)
         language_note = self._apply_language(conversation, decision) if decision else []
         self.session.add(citizen_message)
         self.session.commit()  # kept even if the assistant cannot be reached
         # Acute help comes first, every time, and does not depend on Rasa being up.
         acute = self._acute_help(conversation, citizen_message)
-        first = acute + self._privacy_notes(conversation, redacted) + language_note
+        notes = self._privacy_notes(conversation, redacted, in_form=draft is not None)
+        first = acute + notes + language_note
         store_messages(self.session, conversation, language_note)
         self.session.commit()
         emergency = bool(acute)
@@ -155,8 +173,24 @@ class ConversationService:
                 conversation, first, Meta(emergency=emergency, handoff_status=status)
             )
         if citizen_message.payload == TALK_TO_PERSON_PAYLOAD:
+            if draft is not None:  # a person takes over the booking
+                self._finish_form(conversation, self.booking.stop(conversation, draft, quiet=True))
             # The button works even when Rasa is down: the app handles it itself.
             return self._hand_off(conversation, first, Meta(emergency=emergency), "button")
+        if draft is not None:
+            turn = FormAnswer(
+                choice=parse_choice(citizen_message.payload or ""),
+                text=" ".join(_LABEL_TEXT.sub(" ", citizen_message.text or "").split()),
+                raw=typed,
+            )
+            citizen_message.status = "answered"
+            form = self.booking.answer(conversation, draft, turn)
+            return self._form_reply(conversation, first, form, Meta(emergency=emergency))
+        purpose = _FORM_PAYLOADS.get(citizen_message.payload or "")
+        if purpose:  # the booking buttons work even when Rasa is down, like the person button
+            citizen_message.status = "answered"
+            form = self.booking.start(conversation, purpose)
+            return self._form_reply(conversation, first, form, Meta(emergency=emergency))
         try:
             answer = self._ask_assistant(conversation, self._rasa_text(citizen_message))
         except AssistantUnavailable as error:
@@ -181,7 +215,22 @@ class ConversationService:
             return self._hand_off(
                 conversation, first + answer.messages, answer.meta, answer.handoff_reason
             )
+        if answer.booking_purpose:
+            form = self.booking.start(conversation, answer.booking_purpose)
+            return self._form_reply(conversation, first + answer.messages, form, answer.meta)
         return self._reply(conversation, first + answer.messages, answer.meta)
+
+    def _form_reply(
+        self, conversation: Conversation, before: list[MessageOut], form: FormReply, meta: Meta
+    ) -> Reply:
+        self._finish_form(conversation, form)
+        meta.booking = form.status
+        return self._reply(conversation, before + form.messages, meta)
+
+    def _finish_form(self, conversation: Conversation, form: FormReply) -> None:
+        self.booking.record(conversation, form)
+        store_messages(self.session, conversation, form.messages)
+        self.session.commit()
 
     def _hand_off(
         self, conversation: Conversation, before: list[MessageOut], meta: Meta, reason: str
@@ -253,7 +302,7 @@ class ConversationService:
 
     def _checked_payload(self, payload: str, language: str) -> str:
         match = _PAYLOAD.match(payload)
-        valid = match is not None and match["intent"] in intent_names()
+        valid = match is not None and match["intent"] in intent_names() | {CHOICE_INTENT}
         if valid and match is not None and match["entities"]:
             try:
                 valid = isinstance(json.loads(match["entities"]), dict)
@@ -312,15 +361,23 @@ class ConversationService:
         ))  # fmt: skip
         return [note]
 
-    def _privacy_notes(self, conversation: Conversation, redacted: Redacted) -> list[MessageOut]:
-        """A gentle note when personal data was removed; stored like any bot message."""
-        if not redacted.kinds:
+    def _privacy_notes(
+        self, conversation: Conversation, redacted: Redacted, in_form: bool
+    ) -> list[MessageOut]:
+        """A gentle note when personal data was removed; stored like any bot message. In the
+        booking form phone and e-mail are expected (the booking keeps them, the chat log does
+        not), and a personnummer gets the form's own note: it is not needed to book."""
+        kinds = redacted.kinds - (_FORM_DATA if in_form else frozenset())
+        if not kinds:
             return []
         self.session.add(ConversationEvent(
             conversation_id=conversation.id, kind="personal_data_removed",
-            data={"kinds": sorted(redacted.kinds)},
+            data={"kinds": sorted(kinds)},
         ))  # fmt: skip
-        note = self.languages.get(conversation.language).notes["personal_data_removed"]
+        if in_form and "identity_number" in kinds:
+            note = self.languages.booking_text(conversation.language, "no_personnummer")
+        else:
+            note = self.languages.get(conversation.language).notes["personal_data_removed"]
         notes = [MessageOut(text=note)]
         store_messages(self.session, conversation, notes)
         self.session.commit()
@@ -377,7 +434,8 @@ def _rasa_answer(raw: list[dict[str, Any]]) -> _AssistantAnswer:
 
     A response's `custom` part arrives as a message of its own after the text: its `links`
     belong to the message before it, its `meta` (topic, articles, …) to the whole reply, and
-    `handoff` (a reason) asks the app to hand the chat to a person.
+    `handoff` (a reason) asks the app to hand the chat to a person, `booking` (book or change)
+    to start the booking form.
     """
     messages: list[MessageOut] = []
     meta = Meta()
@@ -387,6 +445,8 @@ def _rasa_answer(raw: list[dict[str, Any]]) -> _AssistantAnswer:
         if isinstance(custom, dict):
             if custom.get("handoff"):
                 answer.handoff_reason = str(custom["handoff"])
+            if custom.get("booking"):
+                answer.booking_purpose = str(custom["booking"])
             if custom.get("links") and messages:
                 messages[-1].links.extend(Link(**link) for link in custom["links"])
             for key, value in (custom.get("meta") or {}).items():

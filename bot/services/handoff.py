@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from bot.core.errors import ApiError
 from bot.db.models import CallbackRequest, Conversation, ConversationEvent, Handoff, Message
 from bot.safety.help import call_link
-from bot.schemas import CallbackIn, HandoffStatus, MessageOut
+from bot.schemas import Button, CallbackIn, HandoffStatus, MessageOut
+from bot.services.booking import BOOK_MEETING_PAYLOAD
 from bot.services.broker import STAFF, Broker
 from bot.services.languages import LanguageRegistry
 from bot.services.messages import store_messages
@@ -114,6 +115,7 @@ class HandoffService:
                 status=unavailable,
                 next_available=self.hours.next_opening(now) if unavailable == "closed" else None,
                 callback=True,
+                booking=True,
             )
             store_messages(self.session, conversation, messages)
             self.session.commit()
@@ -343,7 +345,16 @@ class HandoffService:
         else:
             text = self.languages.handoff_text(language, because, **self.contacts)
         offer = self.languages.handoff_text(language, "callback_offer")
-        return [MessageOut(text=f"{text} {offer}"), self._urgent_message(language)]
+        book = MessageOut(
+            text=self.languages.booking_text(language, "book_offer"),
+            buttons=[
+                Button(
+                    title=self.languages.booking_text(language, "book_button"),
+                    payload=BOOK_MEETING_PAYLOAD,
+                )
+            ],
+        )
+        return [MessageOut(text=f"{text} {offer}"), book, self._urgent_message(language)]
 
     def _urgent_message(self, language: str) -> MessageOut:
         """The acute numbers, shown with every handoff reply whatever the queue says."""

@@ -27,6 +27,7 @@ class Language:
     acute: dict[str, str]
     language: dict[str, str]  # switching language, missing translations, minority languages
     handoff: dict[str, str]  # reaching a person: the queue, outside hours, call-back requests
+    booking: dict[str, str]  # booking, cancelling and moving a meeting at the district office
     tier: int  # 1: everything must be translated; 2: dialogue and the most asked articles
 
 
@@ -57,7 +58,7 @@ class LanguageRegistry:
                 languages[code] = Language(
                     code, raw["name"], raw["dir"], raw["ui"], raw["errors"], raw["topics"],
                     raw["guide"], raw["notes"], raw["acute"], raw["language"], raw["handoff"],
-                    int(raw["tier"]),
+                    raw["booking"], int(raw["tier"]),
                 )  # fmt: skip
             except KeyError as missing:
                 raise ValueError(f"{path}: the section {missing} is missing") from None
@@ -103,6 +104,10 @@ class LanguageRegistry:
 
     def handoff_text(self, code: str, key: str, **values: object) -> str:
         template = self.get(code).handoff.get(key) or self.get(self.default).handoff[key]
+        return template.format(**values)
+
+    def booking_text(self, code: str, key: str, **values: object) -> str:
+        template = self.get(code).booking.get(key) or self.get(self.default).booking[key]
         return template.format(**values)
 
 

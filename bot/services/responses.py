@@ -51,6 +51,15 @@ class ResponseCatalog:
     def names(self, language: str = SOURCE_LANGUAGE) -> set[str]:
         return set(self._responses.get(language, {}))
 
+    def worded_names(self, language: str = SOURCE_LANGUAGE) -> set[str]:
+        """Responses with words in them: the ones a language needs a translation of (a response
+        with only `custom`, e.g. `booking: book`, is the same in every language)."""
+        return {
+            name
+            for name, variations in self._responses.get(language, {}).items()
+            if any(variation.get("text") for variation in variations)
+        }
+
     def languages(self) -> list[str]:
         return list(self._responses)
 

@@ -4,18 +4,21 @@ Social-services secrecy and GDPR allow keeping a chat only as long as it is need
 and a daily job in the app delete conversations (messages and events follow by cascade) whose
 last activity is older than `RETENTION_DAYS` (messages, events, notes and call-back requests
 with them), and Rasa's tracker events for them. Handoff records are kept without the link.
+Bookings lose their name, phone and e-mail `BOOKING_RETENTION_DAYS` after the meeting.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, MetaData, Table, delete, inspect, select, update
 
 from bot.db.models import (
     AgentNote,
+    BookingDraft,
     CallbackRequest,
     Conversation,
     ConversationEvent,
@@ -23,6 +26,7 @@ from bot.db.models import (
     Message,
 )
 from bot.db.session import Database, build_engine
+from bot.services.booking import BookingDesk
 
 log = logging.getLogger(__name__)
 RASA_EVENTS_TABLE = "events"  # Rasa's SQL tracker store
@@ -44,6 +48,7 @@ def purge(
             session.execute(
                 delete(CallbackRequest).where(CallbackRequest.conversation_id.in_(chunk))
             )
+            session.execute(delete(BookingDraft).where(BookingDraft.conversation_id.in_(chunk)))
             # Handoff records stay for the statistics, no longer tied to a conversation.
             session.execute(
                 update(Handoff)
@@ -54,6 +59,13 @@ def purge(
     if ids and rasa_tracker_url:
         _purge_rasa_tracker(rasa_tracker_url, ids)
     return len(ids)
+
+
+def purge_booking_data(database: Database, days: int, now: datetime | None = None) -> int:
+    """Clears name, phone and e-mail of bookings whose meeting (or cancellation) is more than
+    `days` ago; returns how many."""
+    with database.session() as session:
+        return BookingDesk(session).delete_personal_data(days, now or datetime.now(UTC))
 
 
 def _purge_rasa_tracker(url: str, conversation_ids: list[str]) -> None:
@@ -73,13 +85,15 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-class DailyPurge:
-    """Runs `purge` once a day in a background thread of the app process."""
+class DailyJobs:
+    """Runs housekeeping jobs once a day in a background thread of the app process: retention,
+    and publishing the coming weeks' meeting times. A failed job is retried the next day; the
+    app keeps serving either way."""
 
-    def __init__(self, database: Database, rasa_tracker_url: str | None, days: int) -> None:
-        self._args = (database, rasa_tracker_url, days)
+    def __init__(self, jobs: dict[str, Callable[[], int]]) -> None:
+        self._jobs = jobs
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="daily-purge", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="daily-jobs", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -89,9 +103,9 @@ class DailyPurge:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                removed = purge(*self._args)
-                log.info("retention: deleted %d conversations", removed)
-            except Exception:  # a failed run is retried tomorrow; the app keeps serving
-                log.exception("retention purge failed")
+            for name, job in self._jobs.items():
+                try:
+                    log.info("%s: %d", name, job())
+                except Exception:
+                    log.exception("daily job %r failed", name)
             self._stop.wait(24 * 3600)

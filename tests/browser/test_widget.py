@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.integration.stack import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-
-@pytest.fixture
-def phone_page(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 800}, locale="sv-SE", has_touch=True
-    )
-    page = context.new_page()
-    page.goto(stack.url)
-    yield page
-    context.close()
 
 
 def test_citizen_sends_a_message_and_sees_the_reply(phone_page: Page) -> None:

@@ -124,7 +124,10 @@ def test_outside_hours_the_citizen_hears_when_a_person_is_next_available(
         assert reply.status.callback is True
         assert english in (reply.messages[0].text or "")
         assert "call you back" in (reply.messages[0].text or "")
-        urgent = reply.messages[1]
+        booking = reply.messages[1]  # the other way to meet a person: a booked meeting
+        assert reply.status.booking is True
+        assert [b.payload for b in booking.buttons] == ["/book_meeting"]
+        urgent = reply.messages[2]
         assert [link.url for link in urgent.links] == ["tel:112", "tel:+46850840000"]
         assert conversation.state == "bot"  # the bot keeps answering meanwhile
         recorded = session.scalars(select(Handoff)).one()

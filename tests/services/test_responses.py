@@ -21,8 +21,10 @@ def catalog() -> ResponseCatalog:
 
 
 def test_every_response_is_translated_and_nothing_else(catalog: ResponseCatalog) -> None:
+    # Responses without words (only `custom`, e.g. `booking: book`) need no translation.
+    assert "utter_book_meeting" not in catalog.worded_names()
     for language in catalog.languages():
-        assert catalog.names(language) == catalog.names("sv"), language
+        assert catalog.worded_names() <= catalog.names(language) <= catalog.names("sv"), language
 
 
 def test_translations_keep_buttons_and_placeholders(catalog: ResponseCatalog) -> None:

@@ -62,37 +62,7 @@
 
   // ------------------------------------------------------------------ API
 
-  async function api(method, path, body) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-    }
-    if (method !== "GET") {
-      headers["X-CSRF-Token"] = state.csrf;
-    }
-    const response = await fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin"
-    });
-    if (response.status === 204) {
-      return null;
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (error) {
-      data = null;
-    }
-    if (!response.ok) {
-      const message = data && data.error ? data.error.message : "Något gick fel (" + response.status + ").";
-      const failure = new Error(message);
-      failure.status = response.status;
-      throw failure;
-    }
-    return data;
-  }
+  const api = window.GuiderumStaff.client(API, () => state.csrf);
 
   // ------------------------------------------------------------------ logging in
 

@@ -556,6 +556,22 @@
     setConversationState(data.state);
     renderBatch(normalizeMessages(data.messages), 0);
     showHandoff(data.meta ? data.meta.handoff_status : null);
+    fitInputToBookingStep(data.meta ? data.meta.booking : null);
+  }
+
+  // The booking form asks for a phone number, an e-mail or a name: give phones the right
+  // keyboard and let the browser offer what it knows.
+  const BOOKING_INPUTS = {
+    phone: { inputmode: "tel", autocomplete: "tel" },
+    phone_check: { inputmode: "tel", autocomplete: "tel" },
+    email: { inputmode: "email", autocomplete: "email" },
+    name: { inputmode: "text", autocomplete: "name" }
+  };
+
+  function fitInputToBookingStep(booking) {
+    const wanted = (booking && BOOKING_INPUTS[booking.step]) || { inputmode: "text", autocomplete: "off" };
+    dom.input.setAttribute("inputmode", wanted.inputmode);
+    dom.input.setAttribute("autocomplete", wanted.autocomplete);
   }
 
   // ---------------------------------------------------------------- server-sent events
