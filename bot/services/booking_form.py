@@ -52,6 +52,7 @@ class BookingRules:
     notice_hours: int = 12  # the earliest time offered is this far from now
     slots_per_page: int = 6
     max_failures: int = 3  # wrong answers in a row before a person is offered
+    idle_minutes: int = 30  # a dialogue left this long is dropped
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,20 @@ class BookingForm:
     # -- the dialogue -----------------------------------------------------------------------------
 
     def draft(self, conversation: Conversation) -> BookingDraft | None:
-        return self.session.get(BookingDraft, conversation.id)
+        """The dialogue in progress; one left idle for `idle_minutes` is dropped, so a citizen
+        who comes back later with a question gets an answer, not the form's next question."""
+        draft = self.session.get(BookingDraft, conversation.id)
+        if draft is None:
+            return None
+        if as_utc(draft.updated_at) < self.clock() - timedelta(minutes=self.rules.idle_minutes):
+            self.session.delete(draft)
+            self.session.add(ConversationEvent(
+                conversation_id=conversation.id, kind="booking_stopped",
+                data={"purpose": draft.purpose, "step": draft.step, "idle": True},
+            ))  # fmt: skip
+            self.session.commit()
+            return None
+        return draft
 
     def start(self, conversation: Conversation, purpose: str) -> FormReply:
         purpose = purpose if purpose in PURPOSES else "book"
@@ -141,8 +155,9 @@ class BookingForm:
             self.session.flush()
         first = "district" if purpose == "book" else "reference"
         draft = BookingDraft(
-            conversation_id=conversation.id, purpose=purpose, step=first, answers={}, failures=0
-        )
+            conversation_id=conversation.id, purpose=purpose, step=first, answers={}, failures=0,
+            updated_at=self.clock(),
+        )  # fmt: skip
         self.session.add(draft)
         intro = [MessageOut(text=self._text(conversation, "start"))] if purpose == "book" else []
         reply = FormReply(intro + self._ask(conversation, draft), self._status(draft))
@@ -154,7 +169,7 @@ class BookingForm:
     ) -> FormReply:
         answers = dict(draft.answers)
         answers["turns"] = int(answers.get("turns", 0)) + 1
-        draft.answers = answers
+        draft.answers, draft.updated_at = answers, self.clock()
         if answer.choice == "stop" or self._is_stop_word(conversation, answer):
             return self.stop(conversation, draft)
         take = getattr(self, f"_take_{draft.step}")
@@ -233,7 +248,8 @@ class BookingForm:
     def _options(self, conversation: Conversation, draft: BookingDraft) -> list[tuple[str, str]]:
         """(value, locale key) of the buttons a step offers besides 'stop'."""
         return {
-            "district": [("homeless", "homeless_button")],
+            "district": [("homeless", "homeless_button"), ("change", "change_instead")],
+            "reference": [("book", "book_instead")],
             "meeting_type": [("apply", "type_apply"), ("information", "type_information")],
             "interpreter": [("other", "interpreter_other"), ("no", "interpreter_no")],
             "email": [("skip", "skip_email")],
@@ -295,7 +311,9 @@ class BookingForm:
 
     def _take_district(
         self, conversation: Conversation, draft: BookingDraft, answer: FormAnswer
-    ) -> str | _Retry:
+    ) -> str | FormReply | _Retry:
+        if answer.choice == "change":  # Rasa heard "book", the citizen meant a booked meeting
+            return self.start(conversation, "change")
         if answer.choice == "homeless" or self._says_homeless(conversation, answer.text):
             unit = self.districts.homeless_unit
             text = self._text(
@@ -371,13 +389,10 @@ class BookingForm:
         slot_id = self._chosen_slot(draft, answer)
         if slot_id is None:
             return _Retry("slot_unknown")
-        free = self.slots.free_slots(
-            self._district(draft).id,
-            self.clock(),
-            self.clock() + timedelta(weeks=self.rules.weeks_ahead + 1),
-            1_000,
+        now = self.clock()
+        slot = self.slots.free_slot(
+            slot_id, self._district(draft).id, now, now + timedelta(weeks=self.rules.weeks_ahead)
         )
-        slot = next((s for s in free if s.id == slot_id), None)
         if slot is None:
             return _Retry("slot_taken", counts=False)
         self._keep_slot(draft, slot)
@@ -446,7 +461,9 @@ class BookingForm:
 
     def _take_reference(
         self, conversation: Conversation, draft: BookingDraft, answer: FormAnswer
-    ) -> str | _Retry:
+    ) -> str | FormReply | _Retry:
+        if answer.choice == "book":
+            return self.start(conversation, "book")
         reference = clean_reference(answer.text)
         if len(reference) != REFERENCE_LENGTH or any(
             c not in REFERENCE_ALPHABET for c in reference

@@ -248,6 +248,19 @@ class SlotCalendar:
             for s in self.session.scalars(query)
         ]
 
+    def free_slot(
+        self, slot_id: int, district: str, earliest: datetime, latest: datetime
+    ) -> FreeSlot | None:
+        """The slot, if it is this district's, in the window and not booked."""
+        slot = self.session.get(BookingSlot, slot_id)
+        if slot is None or slot.district != district:
+            return None
+        starts_at = as_utc(slot.starts_at)
+        booked = self.session.scalar(select(Booking.id).where(Booking.slot_id == slot_id))
+        if booked is not None or not earliest <= starts_at < latest:
+            return None
+        return FreeSlot(slot.id, slot.district, starts_at.astimezone(STOCKHOLM), slot.minutes)
+
     # -- helpers ----------------------------------------------------------------------------------
 
     def _known(self, district: str) -> None:

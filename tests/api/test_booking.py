@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -373,3 +373,28 @@ def _is_free(components: Components, slot_id: int | None) -> bool:
             "jarva", MONDAY_MORNING, datetime(2027, 1, 1, tzinfo=UTC), 1000
         )
     return slot_id in {slot.id for slot in free}
+
+
+def test_a_citizen_who_meant_a_booked_meeting_can_switch(
+    client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    citizen = Citizen(client, fake_rasa, "en")
+    citizen.wants_to("book")
+    citizen.press("change")  # "I want to cancel or move a booked meeting"
+    assert citizen.last["meta"]["booking"]["purpose"] == "change"
+    assert citizen.step == "reference"
+    citizen.press("book")
+    assert (citizen.last["meta"]["booking"]["purpose"], citizen.step) == ("book", "district")
+
+
+def test_a_form_left_idle_gives_way_to_the_assistant(
+    client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    citizen = Citizen(client, fake_rasa, "en")
+    citizen.wants_to("book")
+    components: Components = client.app.state.components  # type: ignore[attr-defined]
+    components.clock = lambda: MONDAY_MORNING + timedelta(minutes=31)
+    fake_rasa.reply = [{"text": "You apply at your district office."}]
+    reply = citizen.say("how do I apply?")
+    assert reply["meta"]["booking"] is None
+    assert "district office" in citizen.text()
