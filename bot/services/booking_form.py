@@ -69,7 +69,6 @@ class FormAnswer:
 class FormReply:
     messages: list[MessageOut]
     status: dict[str, Any]  # meta.booking
-    ended: bool = False
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
@@ -191,7 +190,7 @@ class BookingForm:
     ) -> FormReply:
         self.session.delete(draft)
         messages = [] if quiet else [MessageOut(text=self._text(conversation, "stopped"))]
-        reply = FormReply(messages, {"purpose": draft.purpose, "step": "stopped"}, ended=True)
+        reply = FormReply(messages, {"purpose": draft.purpose, "step": "stopped"})
         reply.events.append(("booking_stopped", {"purpose": draft.purpose, "step": draft.step}))
         return reply
 
@@ -453,7 +452,7 @@ class BookingForm:
             self._booked(conversation, booking, "booked"),
             *self.bring(conversation.language),
         ]
-        reply = FormReply(messages, self._final_status(draft, booking, "booked"), ended=True)
+        reply = FormReply(messages, self._final_status(draft, booking, "booked"))
         reply.events.append(("booking_made", self._event(draft, booking)))
         return reply
 
@@ -499,14 +498,12 @@ class BookingForm:
             return FormReply(
                 [MessageOut(text=self._text(conversation, "kept"))],
                 self._final_status(draft, booking, "kept"),
-                ended=True,
             )
         when = meeting_time(as_utc(booking.starts_at), conversation.language)
         self.desk.cancel(booking, self.clock())
         reply = FormReply(
             [MessageOut(text=self._text(conversation, "cancelled", when=when))],
             self._final_status(draft, booking, "cancelled"),
-            ended=True,
         )
         reply.events.append(("booking_cancelled", {"district": booking.district}))
         return reply
@@ -527,7 +524,6 @@ class BookingForm:
         reply = FormReply(
             [self._booked(conversation, booking, "moved")],
             self._final_status(draft, booking, "moved"),
-            ended=True,
         )
         reply.events.append(("booking_moved", {"district": booking.district}))
         return reply
