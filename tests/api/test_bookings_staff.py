@@ -6,23 +6,17 @@ from __future__ import annotations
 import csv
 import io
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api.deps import Components
 from tests.api.test_booking import MONDAY_MORNING, Citizen, book
-from tests.api.test_handoff import Agent, add_staff
+from tests.api.test_handoff import Agent, add_staff, staff_client
 from tests.conftest import AppFactory, FakeRasa
 
 
 @pytest.fixture
 def client(make_client: AppFactory) -> TestClient:
-    client = make_client(staff_cookie_secure=True)
-    client.base_url = httpx.URL("https://testserver")  # the session cookie is Secure
-    components: Components = client.app.state.components  # type: ignore[attr-defined]
-    components.clock = lambda: MONDAY_MORNING
-    return client
+    return staff_client(make_client, MONDAY_MORNING)
 
 
 @pytest.fixture

@@ -54,13 +54,18 @@ def add_staff(client: TestClient, username: str, role: str = "agent") -> None:
         accounts.create(username, PASSWORD, role, username.title(), ["sv", "en"])
 
 
+def staff_client(make_client: AppFactory, now: datetime) -> TestClient:
+    """The app over https (the staff cookie is Secure) with its clock stopped at `now`."""
+    client = make_client(staff_cookie_secure=True)
+    client.base_url = httpx.URL("https://testserver")
+    components: Components = client.app.state.components  # type: ignore[attr-defined]
+    components.clock = lambda: now
+    return client
+
+
 @pytest.fixture
 def client(make_client: AppFactory) -> TestClient:
-    client = make_client(staff_cookie_secure=True)
-    client.base_url = httpx.URL("https://testserver")  # the session cookie is Secure
-    components: Components = client.app.state.components  # type: ignore[attr-defined]
-    components.clock = lambda: TUESDAY_MORNING
-    return client
+    return staff_client(make_client, TUESDAY_MORNING)
 
 
 def start(client: TestClient, language: str = "en") -> dict[str, Any]:
