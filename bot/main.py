@@ -103,6 +103,7 @@ def build_components(settings: Settings) -> Components:
         ),
         hours=OpeningHours.load(settings.opening_hours_path),
         districts=DistrictDirectory.load(),
+        calendar_secret=settings.calendar_key(),
         clock=_utc_now,
         client_limiter=RateLimiter(settings.client_requests_per_minute, 60),
         conversation_limiter=RateLimiter(settings.conversation_messages_per_minute, 60),

@@ -50,6 +50,7 @@ class Components:
     language_choice: LanguageChoice
     hours: OpeningHours
     districts: DistrictDirectory
+    calendar_secret: str  # Settings.calendar_key(), read once
     clock: Callable[[], datetime]  # aware, UTC; tests freeze it
     client_limiter: RateLimiter
     conversation_limiter: RateLimiter
@@ -96,10 +97,10 @@ def get_handoff_service(components: ComponentsDep, session: SessionDep) -> Hando
 HandoffServiceDep = Annotated[HandoffService, Depends(get_handoff_service)]
 
 
-def calendar_url(settings: Settings, reference: str) -> str:
+def calendar_url(components: Components, reference: str) -> str:
     """The citizen's .ics link: works without a login, so it carries a key."""
-    key = calendar_key(settings.calendar_key(), f"booking:{reference}")
-    return f"{settings.public_url}/api/bookings/{reference}/calendar.ics?key={key}"
+    key = calendar_key(components.calendar_secret, f"booking:{reference}")
+    return f"{components.settings.public_url}/api/bookings/{reference}/calendar.ics?key={key}"
 
 
 def article_messages(components: Components, article_id: str, language: str) -> list[MessageOut]:
@@ -126,7 +127,7 @@ def get_booking_form(components: ComponentsDep, session: SessionDep) -> BookingF
         rules=BookingRules(
             weeks_ahead=settings.booking_weeks_ahead, notice_hours=settings.booking_notice_hours
         ),
-        calendar_url=lambda reference: calendar_url(settings, reference),
+        calendar_url=lambda reference: calendar_url(components, reference),
         bring=lambda language: article_messages(components, WHAT_TO_BRING_ARTICLE, language),
     )
 

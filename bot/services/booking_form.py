@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from bot.db.models import Booking, BookingDraft, Conversation, ConversationEvent, as_utc
@@ -35,9 +34,9 @@ from bot.services.booking import (
     SlotTaken,
     clean_reference,
 )
-from bot.services.districts import District, DistrictDirectory, fold
+from bot.services.districts import District, DistrictDirectory, plain_words
 from bot.services.handoff import normalise_phone
-from bot.services.languages import LanguageRegistry
+from bot.services.languages import LanguageRegistry, full_date
 from bot.services.slots import STOCKHOLM, FreeSlot, SlotCalendar
 
 CHOICE_INTENT = "booking_choice"  # the form's own buttons; never sent to Rasa
@@ -92,8 +91,7 @@ def meeting_time(moment: datetime, language: str) -> str:
     """'tisdag 1 december 2026 10:00' in the citizen's language, Stockholm time (CLDR's full
     date: grammatical in every language, unlike a pattern of our own)."""
     local = moment.astimezone(STOCKHOLM)
-    day = format_date(local, "full", locale=language.split("-")[0])
-    return f"{day} {local:%H:%M}"
+    return f"{full_date(local, language)} {local:%H:%M}"
 
 
 class BookingForm:
@@ -375,8 +373,8 @@ class BookingForm:
         text = answer.text.strip()
         if not (2 <= len(text) <= 40) or not all(c.isalpha() or c in " -" for c in text):
             return _Retry("interpreter_language_invalid")
-        known = {fold(lang.name): lang.code for lang in self.languages.all()}
-        draft.answers = {**draft.answers, "interpreter": known.get(fold(text), text)}
+        known = {plain_words(lang.name): lang.code for lang in self.languages.all()}
+        draft.answers = {**draft.answers, "interpreter": known.get(plain_words(text), text)}
         return "slot"
 
     def _take_slot(
@@ -587,11 +585,11 @@ class BookingForm:
         values = [value for value, _ in options]
         if answer.choice is not None:
             return answer.choice if answer.choice in values else None
-        typed = fold(answer.text)
+        typed = plain_words(answer.text)
         if typed.isdigit() and 1 <= int(typed) <= len(values):
             return values[int(typed) - 1]
         for value, key in options:
-            if typed and typed in (fold(self._text(conversation, key)), value):
+            if typed and typed in (plain_words(self._text(conversation, key)), value):
                 return value
         return None
 
@@ -600,7 +598,7 @@ class BookingForm:
         if answer.choice and answer.choice.startswith("slot:"):
             value = answer.choice.removeprefix("slot:")
             return int(value) if value.isdigit() else None
-        typed = fold(answer.text)
+        typed = plain_words(answer.text)
         if typed.isdigit() and 1 <= int(typed) <= len(offered):
             return offered[int(typed) - 1]
         return None
@@ -624,17 +622,19 @@ class BookingForm:
         if answer.choice is not None or not answer.text:
             return False
         words = self._word_list(conversation, "stop_words")
-        return fold(answer.text) in words
+        return plain_words(answer.text) in words
 
     def _says_homeless(self, conversation: Conversation, text: str) -> bool:
-        typed = f" {fold(text)} "
+        typed = f" {plain_words(text)} "
         return any(f" {word} " in typed for word in self._word_list(conversation, "homeless_words"))
 
     def _word_list(self, conversation: Conversation, key: str) -> set[str]:
         words = set()
         for code in {conversation.language, "sv", "en"}:  # Swedish and English work everywhere
             words |= {
-                fold(w) for w in self.languages.booking_text(code, key).split(",") if w.strip()
+                plain_words(w)
+                for w in self.languages.booking_text(code, key).split(",")
+                if w.strip()
             }
         return words
 

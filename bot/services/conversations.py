@@ -37,13 +37,12 @@ from bot.services.language_choice import LanguageChoice, LanguageDecision
 from bot.services.languages import LanguageRegistry
 from bot.services.messages import message_out, store_messages
 from bot.services.rasa_client import AssistantUnavailable, RasaClient
-from bot.services.redaction import LABELS, Redacted, redact
+from bot.services.redaction import Redacted, redact, without_labels
 from bot.services.text import normalise_citizen_text
 
 WELCOME_PAYLOAD = "/welcome"
 _FORM_PAYLOADS = {BOOK_MEETING_PAYLOAD: "book", CHANGE_BOOKING_PAYLOAD: "change"}
 _FORM_DATA = frozenset({"phone_number", "email"})  # what the booking form asks for
-_LABEL_TEXT = re.compile("|".join(re.escape(label) for label in LABELS.values()))
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$", re.DOTALL)
 
 
@@ -180,7 +179,7 @@ class ConversationService:
         if draft is not None:
             turn = FormAnswer(
                 choice=parse_choice(citizen_message.payload or ""),
-                text=" ".join(_LABEL_TEXT.sub(" ", citizen_message.text or "").split()),
+                text=without_labels(citizen_message.text or ""),
                 raw=typed,
             )
             citizen_message.status = "answered"

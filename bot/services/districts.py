@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot.catalogue.normalise import fold
 
 DISTRICTS_PATH = Path(__file__).resolve().parent.parent / "districts.yml"
 FUZZY_CUTOFF = 0.8  # "rinkebi"/"rinkeby" is 0.86, "kista"/"vinsta" 0.73
@@ -53,11 +54,9 @@ class Placement:
         return self.districts[0] if len(self.districts) == 1 else None
 
 
-def fold(text: str) -> str:
+def plain_words(text: str) -> str:
     """Lower case, no accents (å→a, ö→o), words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_LETTERS.sub(" ", plain).strip()
+    return _NOT_LETTERS.sub(" ", fold(text)).strip()
 
 
 class DistrictDirectory:
@@ -76,8 +75,8 @@ class DistrictDirectory:
         self.districts = {d.id: d for d in districts}
         self.homeless_unit = homeless_unit
         self.source = source
-        self._places = [(fold(place), d) for d in districts for place in d.places]
-        self._others = [(fold(name), name) for name in others]
+        self._places = [(plain_words(place), d) for d in districts for place in d.places]
+        self._others = [(plain_words(name), name) for name in others]
 
     @classmethod
     def load(cls, path: Path = DISTRICTS_PATH) -> DistrictDirectory:
@@ -87,7 +86,7 @@ class DistrictDirectory:
         return self.districts.get(district_id)
 
     def place(self, text: str) -> Placement:
-        words = fold(text).split()
+        words = plain_words(text).split()
         if not words:
             return Placement()
         phrases = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +31,7 @@ from bot.safety.help import call_link
 from bot.schemas import Button, CallbackIn, HandoffStatus, MessageOut
 from bot.services.booking import BOOK_MEETING_PAYLOAD
 from bot.services.broker import STAFF, Broker
-from bot.services.languages import LanguageRegistry
+from bot.services.languages import LanguageRegistry, full_date
 from bot.services.messages import store_messages
 from bot.services.opening_hours import OpeningHours
 from bot.services.queue import Queue, QueueRules, wait_minutes
@@ -377,7 +376,7 @@ class HandoffService:
         elif days == 1:
             day = self.languages.handoff_text(language, "tomorrow")
         else:
-            day = format_date(moment, "full", locale=language.split("-")[0])
+            day = full_date(moment, language)
         return self.languages.handoff_text(
             language, "next_opening", day=day, time=moment.strftime("%H:%M")
         )

@@ -6,10 +6,12 @@ A language exists when its locale file exists; nothing else in the code lists la
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
@@ -99,16 +101,24 @@ class LanguageRegistry:
         return self.default
 
     def error_text(self, code: str, key: str, **values: object) -> str:
-        template = self.get(code).errors.get(key) or self.get(self.default).errors[key]
-        return template.format(**values)
+        return self._text("errors", code, key, values)
 
     def handoff_text(self, code: str, key: str, **values: object) -> str:
-        template = self.get(code).handoff.get(key) or self.get(self.default).handoff[key]
-        return template.format(**values)
+        return self._text("handoff", code, key, values)
 
     def booking_text(self, code: str, key: str, **values: object) -> str:
-        template = self.get(code).booking.get(key) or self.get(self.default).booking[key]
+        return self._text("booking", code, key, values)
+
+    def _text(self, section: str, code: str, key: str, values: dict[str, object]) -> str:
+        """A text of the language's `section`, else the default language's, filled in."""
+        texts: dict[str, str] = getattr(self.get(code), section)
+        template = texts.get(key) or getattr(self.get(self.default), section)[key]
         return template.format(**values)
+
+
+def full_date(moment: datetime, code: str) -> str:
+    """CLDR's full date in the language ('tisdag 1 december 2026'); easy Swedish is Swedish."""
+    return format_date(moment, "full", locale=code.split("-")[0])
 
 
 def _accept_language_tags(header: str) -> list[str]:

@@ -43,6 +43,15 @@ LABELS = {
 }
 
 
+_LABEL_TEXT = re.compile("|".join(re.escape(label) for label in LABELS.values()))
+
+
+def without_labels(text: str) -> str:
+    """Redacted text with the labels taken out: what is left of an answer like "Amina
+    Hassan [personnummer]"."""
+    return " ".join(_LABEL_TEXT.sub(" ", text).split())
+
+
 @dataclass(frozen=True)
 class Redacted:
     text: str

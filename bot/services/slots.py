@@ -72,10 +72,7 @@ class SlotCalendar:
         first, last = _clock(start), _clock(end)
         if first >= last:
             raise SlotRuleError("Sluttiden måste vara efter starttiden.")
-        if not MEETING_MINUTES[0] <= minutes <= MEETING_MINUTES[1]:
-            raise SlotRuleError(
-                f"Ett möte ska vara {MEETING_MINUTES[0]} till {MEETING_MINUTES[1]} minuter."
-            )
+        _check_minutes(minutes)
         if valid_until is not None and valid_until < valid_from:
             raise SlotRuleError("Slutdatumet måste vara samma dag som startdatumet eller senare.")
         template = SlotTemplate(
@@ -121,7 +118,7 @@ class SlotCalendar:
             self.session.add(
                 ClosedDay(district=district, day=day, reason=reason[:200], created_by=user_id)
             )
-        start, end = _day_bounds(day)
+        start, end = day_bounds(day, day)
         where = [BookingSlot.starts_at >= start, BookingSlot.starts_at < end]
         if district is not None:
             where.append(BookingSlot.district == district)
@@ -151,10 +148,7 @@ class SlotCalendar:
     def add_extra_slot(self, district: str, starts: datetime, minutes: int) -> BookingSlot:
         """One extra meeting time outside the templates (`starts` in Stockholm time)."""
         self._known(district)
-        if not MEETING_MINUTES[0] <= minutes <= MEETING_MINUTES[1]:
-            raise SlotRuleError(
-                f"Ett möte ska vara {MEETING_MINUTES[0]} till {MEETING_MINUTES[1]} minuter."
-            )
+        _check_minutes(minutes)
         starts_at = starts.replace(tzinfo=STOCKHOLM).astimezone(UTC)
         taken = self.session.scalar(
             select(BookingSlot.id).where(
@@ -178,7 +172,7 @@ class SlotCalendar:
                 select(ClosedDay).where(ClosedDay.day >= today, ClosedDay.day <= last)
             )
         }
-        start, _ = _day_bounds(today)
+        start, _ = day_bounds(today, today)
         existing = {
             (district, as_utc(starts_at))
             for district, starts_at in self.session.execute(
@@ -227,7 +221,6 @@ class SlotCalendar:
         earliest: datetime,
         latest: datetime,
         limit: int,
-        exclude: tuple[int, ...] = (),
     ) -> list[FreeSlot]:
         """The first free slots between the two moments, earliest first."""
         query = (
@@ -238,15 +231,11 @@ class SlotCalendar:
                 BookingSlot.district == district,
                 BookingSlot.starts_at >= earliest,
                 BookingSlot.starts_at < latest,
-                BookingSlot.id.not_in(exclude),
             )
             .order_by(BookingSlot.starts_at)
             .limit(limit)
         )
-        return [
-            FreeSlot(s.id, s.district, as_utc(s.starts_at).astimezone(STOCKHOLM), s.minutes)
-            for s in self.session.scalars(query)
-        ]
+        return [_free(slot) for slot in self.session.scalars(query)]
 
     def free_slot(
         self, slot_id: int, district: str, earliest: datetime, latest: datetime
@@ -255,11 +244,10 @@ class SlotCalendar:
         slot = self.session.get(BookingSlot, slot_id)
         if slot is None or slot.district != district:
             return None
-        starts_at = as_utc(slot.starts_at)
         booked = self.session.scalar(select(Booking.id).where(Booking.slot_id == slot_id))
-        if booked is not None or not earliest <= starts_at < latest:
+        if booked is not None or not earliest <= as_utc(slot.starts_at) < latest:
             return None
-        return FreeSlot(slot.id, slot.district, starts_at.astimezone(STOCKHOLM), slot.minutes)
+        return _free(slot)
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -296,10 +284,24 @@ def _clock(value: str) -> time:
         raise SlotRuleError(f"{value!r} är ingen tid; skriv till exempel 09:00.") from None
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), STOCKHOLM).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0), STOCKHOLM).astimezone(UTC)
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the start of `first` to the end of `last`, Stockholm days, in UTC."""
+    start = datetime.combine(first, time(0), STOCKHOLM).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), STOCKHOLM).astimezone(UTC)
     return start, end
+
+
+def _check_minutes(minutes: int) -> None:
+    if not MEETING_MINUTES[0] <= minutes <= MEETING_MINUTES[1]:
+        raise SlotRuleError(
+            f"Ett möte ska vara {MEETING_MINUTES[0]} till {MEETING_MINUTES[1]} minuter."
+        )
+
+
+def _free(slot: BookingSlot) -> FreeSlot:
+    return FreeSlot(
+        slot.id, slot.district, as_utc(slot.starts_at).astimezone(STOCKHOLM), slot.minutes
+    )
 
 
 def _days(first: date, last: date) -> list[date]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -29,7 +29,7 @@ from bot.services.booking_exports import (
     citizen_calendar,
     district_feed,
 )
-from bot.services.slots import STOCKHOLM, SlotCalendar, SlotRuleError
+from bot.services.slots import STOCKHOLM, SlotCalendar, SlotRuleError, day_bounds
 from bot.services.staff import audit
 
 T = TypeVar("T")
@@ -122,8 +122,7 @@ def booking_calendar(
     reference: str, key: str, components: ComponentsDep, desk: BookingDeskDep
 ) -> Response:
     """The citizen's meeting as a calendar file (the link in the booking confirmation)."""
-    secret = components.settings.calendar_key()
-    expected = calendar_key(secret, f"booking:{reference}")
+    expected = calendar_key(components.calendar_secret, f"booking:{reference}")
     booking = desk.by_reference(reference)
     if booking is None or not hmac.compare_digest(key, expected):
         raise ApiError(404, "not_found", components.languages.error_text("sv", "not_found"))
@@ -141,7 +140,7 @@ def district_calendar(
     district: str, key: str, components: ComponentsDep, desk: BookingDeskDep
 ) -> Response:
     """A district's bookings from four weeks back to eight weeks ahead, for a calendar program."""
-    expected = calendar_key(components.settings.calendar_key(), f"feed:{district}")
+    expected = calendar_key(components.calendar_secret, f"feed:{district}")
     if components.districts.get(district) is None or not hmac.compare_digest(key, expected):
         raise ApiError(404, "not_found", "Kalendern finns inte.")
     now = components.clock()
@@ -160,7 +159,7 @@ def bookings_page(request: Request) -> HTMLResponse:
 @router.get(f"{api}/districts", response_model=list[DistrictOut])
 def districts(staff: AgentDep, components: ComponentsDep) -> list[DistrictOut]:
     base = components.settings.public_url
-    secret = components.settings.calendar_key()
+    secret = components.calendar_secret
     return [
         DistrictOut(
             id=d.id,
@@ -182,7 +181,7 @@ def bookings_of_day(
 ) -> BookingsOut:
     """One district's bookings on one day, cancelled ones included."""
     _known(components, district)
-    first, last = _bounds(day, day)
+    first, last = day_bounds(day, day)
     rows = [booking_row(b, components.languages) for b in desk.for_district(district, first, last)]
     audit(session, staff, "bookings_viewed", district=district, day=day.isoformat())
     session.commit()
@@ -202,7 +201,7 @@ def bookings_export(
     _known(components, district)
     if last < first or (last - first).days > MAX_EXPORT_DAYS:
         raise ApiError(422, "invalid_range", f"Välj högst {MAX_EXPORT_DAYS} dagar, från före till.")
-    start, end = _bounds(first, last)
+    start, end = day_bounds(first, last)
     rows = [booking_row(b, components.languages) for b in desk.for_district(district, start, end)]
     audit(
         session,
@@ -338,9 +337,3 @@ def _checked(action: Callable[[], T]) -> T:
 def _known(components: ComponentsDep, district: str) -> None:
     if components.districts.get(district) is None:
         raise ApiError(404, "unknown_district", "Stadsdelen finns inte.")
-
-
-def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(first, time(0), STOCKHOLM)
-    end = datetime.combine(last + timedelta(days=1), time(0), STOCKHOLM)
-    return start, end
