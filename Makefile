@@ -116,6 +116,9 @@ bench: venvs
 bench-handoff: setup
 	$(APP)/python bench/handoff.py
 
+bench-stats: setup
+	$(APP)/python bench/stats.py
+
 # Re-pin after changing pyproject.toml or requirements/rasa.in.
 lock:
 	rm -rf var/lock-venv && "$$(scripts/find-python 3.11)" -m venv var/lock-venv

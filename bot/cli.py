@@ -18,7 +18,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import httpx
@@ -32,7 +33,7 @@ from bot.catalogue.articles import load_catalogue
 from bot.catalogue.check import check_catalogue
 from bot.catalogue.embeddings import E5Embedder
 from bot.catalogue.evaluation import evaluate, load_questions
-from bot.catalogue.search import SearchIndex, catalogue_passages
+from bot.catalogue.search import SearchIndex, rebuild_index
 from bot.content_check import check_content
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import migrate
@@ -44,9 +45,12 @@ from bot.services.districts import DistrictDirectory
 from bot.services.domain import intent_names
 from bot.services.language_detection import LanguageDetector
 from bot.services.languages import LanguageRegistry
+from bot.services.opening_hours import OpeningHours
 from bot.services.responses import ResponseCatalog
 from bot.services.slots import SlotCalendar, SlotRuleError
 from bot.services.staff import ROLES, InvalidAccount, StaffAccounts
+from bot.stats.report import MonthlyReport, parse_month
+from bot.stats.rollup import StatsRollup
 
 T = TypeVar("T")
 
@@ -242,19 +246,16 @@ def knowledge_index() -> None:
     """Rebuild the search index; only new or changed passages are embedded."""
     started = time.monotonic()
     settings = get_settings()
-    path = settings.search_index_path
-    embedder = E5Embedder()
-    known = SearchIndex.known_vectors(path, embedder.name)
-    passages = catalogue_passages(load_catalogue(), date.today())
 
     def progress(done: int, total: int) -> None:
         typer.echo(f"\r  embedding new or changed passages: {done}/{total}", nl=False)
 
-    index = SearchIndex.build(passages, embedder, known, progress)
-    index.save(path)
+    passages, articles = rebuild_index(
+        settings.search_index_path, E5Embedder(), settings.knowledge_dir, date.today(), progress
+    )
     typer.echo(
-        f"\nIndexed {len(passages)} passages of "
-        f"{len({p.article_id for p in passages})} articles in {time.monotonic() - started:.1f} s."
+        f"\nIndexed {passages} passages of {articles} articles "
+        f"in {time.monotonic() - started:.1f} s."
     )
 
 
@@ -314,7 +315,10 @@ def purge(
     settings = get_settings()
     database = Database(settings.database_url)
     removed = retention.purge(
-        database, settings.rasa_tracker_url, days if days is not None else settings.retention_days
+        database,
+        settings.rasa_tracker_url,
+        days if days is not None else settings.retention_days,
+        StatsRollup(OpeningHours.load(settings.opening_hours_path)),
     )
     cleared = retention.purge_booking_data(
         database, booking_days if booking_days is not None else settings.booking_retention_days
@@ -322,6 +326,34 @@ def purge(
     database.dispose()
     typer.echo(f"Deleted {removed} conversations.")
     typer.echo(f"Deleted name, phone and e-mail from {cleared} bookings.")
+
+
+@app.command()
+def report(
+    month: str = typer.Option(..., help="The month, as 2026-11."),
+    out: str = typer.Option("", help="Where to write it (default var/reports/)."),
+) -> None:
+    """Write the monthly statistics report (HTML with charts) for a unit manager to forward."""
+    try:
+        first_day = parse_month(month)
+    except ValueError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
+    settings = get_settings()
+    database = Database(settings.database_url)
+    StatsRollup(OpeningHours.load(settings.opening_hours_path)).update(database, datetime.now(UTC))
+    titles = {
+        a.id: a.text("sv").title for a in load_catalogue(settings.knowledge_dir).articles.values()
+    }
+    with database.session() as session:
+        html = MonthlyReport(session, lambda article_id: titles.get(article_id, article_id)).render(
+            first_day
+        )
+    database.dispose()
+    target = Path(out) if out else PROJECT_ROOT / "var" / "reports" / f"guiderum-{month}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    typer.echo(f"Wrote {target}")
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

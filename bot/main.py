@@ -28,9 +28,11 @@ from bot.api.routes import (
     guide,
     handoff,
     health,
+    inbox,
     internal,
     languages,
     pages,
+    stats,
 )
 from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import Settings, get_settings
@@ -53,6 +55,8 @@ from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
 from bot.services.retention import DailyJobs
 from bot.services.slots import publish_slots
+from bot.services.training import ModelTraining
+from bot.stats.rollup import StatsRollup
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -76,15 +80,18 @@ def _utc_now() -> datetime:
 def build_components(settings: Settings) -> Components:
     embedder, acute = _shared_models()
     languages = LanguageRegistry.load(default=settings.default_language)
+    hours = OpeningHours.load(settings.opening_hours_path)
+    database = Database(settings.database_url)
+    rasa = RasaClient(
+        settings.rasa_url,
+        settings.action_server_url,
+        token=settings.internal_token.get_secret_value(),
+        timeout=settings.rasa_timeout_seconds,
+    )
     return Components(
         settings=settings,
-        database=Database(settings.database_url),
-        rasa=RasaClient(
-            settings.rasa_url,
-            settings.action_server_url,
-            token=settings.internal_token.get_secret_value(),
-            timeout=settings.rasa_timeout_seconds,
-        ),
+        database=database,
+        rasa=rasa,
         languages=languages,
         responses=ResponseCatalog.load(),
         broker=build_broker(settings.redis_url, settings.redis_prefix),
@@ -95,13 +102,16 @@ def build_components(settings: Settings) -> Components:
             answer_threshold=settings.answer_threshold,
             clarify_threshold=settings.clarify_threshold,
             public_url=settings.public_url,
+            knowledge_dir=settings.knowledge_dir,
             not_translated_note=lambda code: languages.get(code).language["not_available"],
         ),
         acute=acute,
         language_choice=LanguageChoice(
             languages, _language_detector(tuple(languages.codes())), LanguageRequests.load()
         ),
-        hours=OpeningHours.load(settings.opening_hours_path),
+        hours=hours,
+        rollup=StatsRollup(hours),
+        training=ModelTraining(database, rasa, settings.model_dir, root=settings.content_root),
         districts=DistrictDirectory.load(),
         calendar_secret=settings.calendar_key(),
         clock=_utc_now,
@@ -123,7 +133,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         components: Components = app.state.components
         daily = DailyJobs({
             "conversations deleted": lambda: retention.purge(
-                components.database, settings.rasa_tracker_url, settings.retention_days
+                components.database, settings.rasa_tracker_url, settings.retention_days,
+                components.rollup,
+            ),
+            "conversations summed up for the statistics": lambda: components.rollup.update(
+                components.database, components.clock()
             ),
             "bookings cleared of personal data": lambda: retention.purge_booking_data(
                 components.database, settings.booking_retention_days
@@ -159,11 +173,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _install_error_handlers(app)
     for module in (
-        conversations, handoff, languages, health, internal, pages, guide, agent, agent_ws, bookings
+        conversations, handoff, languages, health, internal, pages, guide, agent, agent_ws,
+        bookings, stats, inbox,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _is_page(path: str) -> bool:
+    """Guide and staff pages, which a person reads: errors come as a page, not as JSON."""
+    is_api = path.startswith("/admin/api") or path.endswith(".csv")
+    return path.startswith(("/guide", "/admin")) and not is_api
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -178,11 +199,20 @@ def _request_language(request: Request) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> Response:
-        if request.url.path.startswith("/guide"):  # a person reading pages gets a page
+        path = request.url.path
+        if _is_page(path):
+            # A person reading pages gets a page, with the way back (or to the login).
             message = escape(error.message)
+            back = '<a href="/guide">Guiderum</a>'
+            if path.startswith("/admin"):
+                back = (
+                    '<a href="/agent">Logga in i konsolen</a>'
+                    if error.status == 401
+                    else ('<a href="javascript:history.back()">Tillbaka</a>')
+                )
             page = (
                 f'<!doctype html><html lang="sv"><meta charset="utf-8"><title>{message}</title>'
-                f'<h1>{message}</h1><p><a href="/guide">Guiderum</a></p></html>'
+                f"<h1>{message}</h1><p>{back}</p></html>"
             )
             return HTMLResponse(page, status_code=error.status)
         response = _error(error.status, error.code, error.message)

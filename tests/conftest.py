@@ -7,6 +7,7 @@ The stand-in Rasa (an httpx transport) is only for the app's own unit tests; the
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,9 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api.deps import Components
-from bot.core.config import Settings
+from bot.core.config import PROJECT_ROOT, Settings
 from bot.db import migrate
 from bot.main import create_app
+from bot.services.assistant_model import TRAINING_INPUTS
 from bot.services.rasa_client import RasaClient
 from tests.integration.stack import (
     REDIS_URL,
@@ -72,6 +74,7 @@ class FakeRasa:
         self.reply: list[dict[str, Any]] = [{"text": "Hej!"}]
         self.received: list[dict[str, Any]] = []
         self.tracker_events: list[dict[str, Any]] = []  # appended via the HTTP API (pause, …)
+        self.loaded_models: list[str] = []  # PUT /model after a retraining
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/health":
@@ -90,6 +93,9 @@ class FakeRasa:
         if request.url.path.endswith("/tracker"):
             intent = {"name": self.intent, "confidence": self.confidence}
             return httpx.Response(200, json={"latest_message": {"intent": intent}})
+        if request.url.path == "/model" and request.method == "PUT":
+            self.loaded_models.append(json.loads(request.content)["model_file"])
+            return httpx.Response(204)
         if request.url.path == "/status":
             return httpx.Response(200, json={"model_file": "models/test.tar.gz"})
         return httpx.Response(404)
@@ -121,6 +127,7 @@ def make_client(fake_rasa: FakeRasa, database_url: str) -> Iterator[AppFactory]:
             settings.action_server_url,
             transport=httpx.MockTransport(fake_rasa.handler),
         )
+        components.training.rasa = components.rasa
         clients.append(client)
         return client
 
@@ -132,6 +139,21 @@ def make_client(fake_rasa: FakeRasa, database_url: str) -> Iterator[AppFactory]:
 @pytest.fixture
 def client(make_client: AppFactory) -> TestClient:
     return make_client()
+
+
+def editable_content(directory: Path) -> dict[str, str]:
+    """A copy of the content files (catalogue, training data) and the search index, which the
+    editors' inbox may change in a test without touching the project's files."""
+    root = directory / "content"
+    shutil.copytree(PROJECT_ROOT / "knowledge", root / "knowledge")
+    for name in TRAINING_INPUTS:  # what a retraining reads: nlu_data, the domain, …
+        source, target = PROJECT_ROOT / name, root / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
+    shutil.copy(Settings().search_index_path, directory / "index.npz")
+    return {"CONTENT_ROOT": str(root), "SEARCH_INDEX_PATH": str(directory / "index.npz")}
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +168,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "REDIS_PREFIX": f"guiderum-test-{uuid.uuid4().hex[:8]}",
         "OPENING_HOURS_PATH": str(always_open_hours(directory)),
         "STAFF_COOKIE_SECURE": "false",  # the test system is plain http on 127.0.0.1
+        **editable_content(directory),
     }
     running = Stack(url, directory / "logs", apps=2, env=env)
     running.start()

@@ -29,6 +29,8 @@ from bot.services.queue import QueueRules
 from bot.services.rasa_client import RasaClient
 from bot.services.rate_limit import RateLimiter
 from bot.services.responses import ResponseCatalog
+from bot.services.training import ModelTraining
+from bot.stats.rollup import StatsRollup
 
 # The catalogue article shown after a booking: what to bring to the meeting.
 WHAT_TO_BRING_ARTICLE = "handlingar-till-ansokan"
@@ -49,6 +51,8 @@ class Components:
     acute: AcuteDetector
     language_choice: LanguageChoice
     hours: OpeningHours
+    rollup: StatsRollup
+    training: ModelTraining
     districts: DistrictDirectory
     calendar_secret: str  # Settings.calendar_key(), read once
     clock: Callable[[], datetime]  # aware, UTC; tests freeze it

@@ -22,6 +22,7 @@ from bot.services.agent_desk import AgentDesk
 from bot.services.staff import StaffAccounts
 
 COOKIE = "guiderum_staff"
+COOKIE_PATH = "/"  # the console (/agent) and the editors' pages (/admin)
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from bot.catalogue.articles import Catalogue
+from bot.catalogue.articles import Catalogue, load_catalogue
 from bot.catalogue.classifier import SoftmaxClassifier
 from bot.catalogue.embeddings import Embedder, Vectors
 from bot.catalogue.normalise import search_terms
@@ -258,3 +258,18 @@ def _for_classifier(passages: list[Passage]) -> list[Passage]:
 
 def _stack(vectors: list[np.ndarray]) -> Vectors:
     return np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
+
+
+def rebuild_index(
+    index_path: Path,
+    embedder: Embedder,
+    knowledge_dir: Path,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Rebuilds and saves the index, embedding only new or changed text (seconds after an
+    edit). The running app notices the new file and reloads. Returns (passages, articles)."""
+    known = SearchIndex.known_vectors(index_path, embedder.name)
+    passages = catalogue_passages(load_catalogue(knowledge_dir), today)
+    SearchIndex.build(passages, embedder, known, progress).save(index_path)
+    return len(passages), len({p.article_id for p in passages})

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         description="Conversation starts and messages one client address may send per minute "
         "(429 beyond). Behind a proxy, run uvicorn with forwarded headers so this is per citizen.",
     )
+    content_root: Path = Field(
+        PROJECT_ROOT,
+        description="The folder holding knowledge/ and nlu_data/, which editors change from the "
+        "inbox (a checkout the city reviews and commits).",
+    )
     search_index_path: Path = Field(
         PROJECT_ROOT / "var" / "index" / "catalogue.npz",
         description="The catalogue's search index (built by `bot knowledge index`).",
@@ -139,6 +144,10 @@ class Settings(BaseSettings):
             app_db = Path(self.database_url.removeprefix("sqlite:///"))
             return f"sqlite:///{app_db.with_suffix('.rasa-tracker.db')}"
         return "postgresql://" + self.database_url.split("://", 1)[1]
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.content_root / "knowledge" / "articles"
 
     def calendar_key(self) -> str:
         """CALENDAR_SECRET, or the machine's own key in var/, made on first use."""

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -322,3 +323,113 @@ class BookingDraft(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # wrong answers at this step
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ConversationFacts(Base):
+    """One conversation summed up for the statistics, without anything a citizen wrote.
+
+    Written by `bot.stats.rollup` from the conversation's events while it exists; kept after
+    the conversation is deleted, so a year of statistics outlives the 30-day transcripts.
+    `day` and `hour` are Stockholm time. See docs/statistics.md for every column's meaning.
+    """
+
+    __tablename__ = "stats_conversations"
+
+    conversation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column()
+    day: Mapped[date] = mapped_column(index=True)
+    hour: Mapped[int] = mapped_column(Integer)
+    outside_hours: Mapped[bool] = mapped_column(Boolean)
+    language: Mapped[str] = mapped_column(String(16))
+    district: Mapped[str | None] = mapped_column(String(40))
+    citizen_messages: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[int] = mapped_column(Integer)  # catalogue answers given
+    clarifications: Mapped[int] = mapped_column(Integer)  # "Did you mean…?"
+    unanswered: Mapped[int] = mapped_column(Integer)
+    helpful: Mapped[int] = mapped_column(Integer)
+    not_helpful: Mapped[int] = mapped_column(Integer)
+    acute: Mapped[str | None] = mapped_column(String(20))  # the first acute kind
+    handoff: Mapped[str | None] = mapped_column(String(16))  # see HANDOFF_RESULTS in rollup
+    handoff_wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    callback: Mapped[bool] = mapped_column(Boolean)
+    booking: Mapped[str | None] = mapped_column(String(16))  # booked | moved | cancelled
+    contained: Mapped[bool] = mapped_column(Boolean)
+    source_updated_at: Mapped[datetime] = mapped_column()  # the conversation's, when summed up
+    rolled_up_at: Mapped[datetime] = mapped_column()
+    settled: Mapped[bool] = mapped_column(Boolean)  # summed up SETTLE after the last activity
+
+
+class ArticleFact(Base):
+    """An article served, offered or rated in a conversation; one row per source event."""
+
+    __tablename__ = "stats_articles"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    article_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(36), index=True)
+    topic: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))  # answer | clarify | helpful | not_helpful
+
+
+class IntentFact(Base):
+    """The intent Rasa recognised in one citizen message, and how sure it was."""
+
+    __tablename__ = "stats_intents"
+
+    message_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    conversation_id: Mapped[str] = mapped_column(String(36), index=True)
+    intent: Mapped[str] = mapped_column(String(100))
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class DailyTotal(Base):
+    """What the dashboard sums: per Stockholm day, language and district (empty when unknown),
+    one number per metric and key (an article, an intent, an hour …). Recomputed from the
+    summary tables for the days a rollup touched (`bot.stats.daily`), so a year of statistics
+    is a few thousand rows per metric, not a scan of every conversation."""
+
+    __tablename__ = "stats_daily"
+
+    metric: Mapped[str] = mapped_column(String(24), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    district: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class InboxQuestion(Base):
+    """A question the assistant did not answer well, for the editors' inbox: unanswered, only
+    "Did you mean…?", or answered but rated not helpful. The text is the redacted one; rows go
+    after `RETENTION_DAYS` like the transcripts. `vector` is the e5 embedding, made lazily."""
+
+    __tablename__ = "inbox_questions"
+    __table_args__ = (Index("ix_inbox_questions_status_asked_at", "status", "asked_at"),)
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    conversation_id: Mapped[str] = mapped_column(String(36))
+    asked_at: Mapped[datetime] = mapped_column()
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(16))  # unanswered | clarify | not_helpful
+    article_id: Mapped[str | None] = mapped_column(String(80))
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done
+    resolution: Mapped[str | None] = mapped_column(String(24))
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None] = mapped_column()
+
+
+class TrainingJob(Base):
+    """A Rasa retraining started from the inbox; its progress is read by every app process."""
+
+    __tablename__ = "training_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # running | done | failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    message: Mapped[str] = mapped_column(String(300), default="")
+    model: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()

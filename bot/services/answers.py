@@ -133,6 +133,12 @@ class CatalogueSearch:
     def catalogue(self) -> Catalogue:
         return self._current()[1]
 
+    def titles(self, language: str = "sv") -> dict[str, str]:
+        """Article id → title, for staff pages; empty before the first `bot knowledge index`."""
+        if not self.ready():
+            return {}
+        return {a.id: a.text(language).title for a in self.catalogue().articles.values()}
+
     def search_articles(self, question: str, language: str, today: date) -> list[ArticleView]:
         """Articles for the guide's search box, best first (no thresholds: a person reads)."""
         live, catalogue = self._live_hits(question, language, today, limit=8)

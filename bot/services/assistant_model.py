@@ -48,6 +48,20 @@ def model_path(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
     return model_dir / f"guiderum-{content_hash(root)}.tar.gz"
 
 
+def train_command(target: Path) -> list[str]:
+    """`rasa train` writing the model to `target`; run from the project root."""
+    return [
+        str(RASA_BIN), "train",
+        "--config", "config.yml", "--domain", "bot/domain",
+        "--data", "nlu_data", "stories",
+        "--out", str(target.parent), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+
+
+def training_environment(root: Path = PROJECT_ROOT) -> dict[str, str]:
+    return {**os.environ, **rasa_import_path(root)}
+
+
 def train(model_dir: Path, force: bool = False, root: Path = PROJECT_ROOT) -> Path:
     """Train unless a model for the current inputs exists; returns the model's path."""
     target = model_path(model_dir, root)
@@ -56,12 +70,5 @@ def train(model_dir: Path, force: bool = False, root: Path = PROJECT_ROOT) -> Pa
         return target
     print(f"Training the Rasa model ({target.name}); this takes a few minutes …", flush=True)
     model_dir.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(RASA_BIN), "train",
-        "--config", "config.yml", "--domain", "bot/domain",
-        "--data", "nlu_data", "stories",
-        "--out", str(model_dir), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-    ]  # fmt: skip
-    env = {**os.environ, **rasa_import_path(root)}
-    subprocess.run(command, cwd=root, env=env, check=True)  # noqa: S603 — fixed command
+    subprocess.run(train_command(target), cwd=root, env=training_environment(root), check=True)  # noqa: S603 — fixed command
     return target

@@ -7,8 +7,6 @@ its CSV, which need a login and are audited.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -19,9 +17,9 @@ from bot.services.calendar_file import CalendarEvent, calendar
 from bot.services.districts import DistrictDirectory
 from bot.services.languages import LanguageRegistry
 from bot.services.slots import STOCKHOLM
+from bot.services.spreadsheet import spreadsheet_csv
 
 MEETING_TYPES_SV = {"apply": "Ansökan (första mötet)", "information": "Information före ansökan"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BookingRow(BaseModel):
@@ -63,27 +61,18 @@ def interpreter_name(code: str | None, languages: LanguageRegistry) -> str | Non
 
 
 def bookings_csv(rows: Iterable[BookingRow]) -> str:
-    """Semicolon-separated with a BOM, so Excel in Swedish opens it with å, ä, ö intact."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([
+    header = [
         "datum", "tid", "minuter", "stadsdel", "bokningsnummer", "möte", "tolk", "namn",
         "telefon", "e-post", "status", "chattens språk",
-    ])  # fmt: skip
-    for row in rows:
-        writer.writerow([_cell(value) for value in (
+    ]  # fmt: skip
+    return spreadsheet_csv(header, (
+        (
             f"{row.starts_at:%Y-%m-%d}", f"{row.starts_at:%H:%M}", row.minutes, row.district,
             row.reference, row.meeting_type, row.interpreter or "", row.name or "",
             row.phone or "", row.email or "", row.status, row.language,
-        )])  # fmt: skip
-    return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    """No cell may start a spreadsheet formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+        )
+        for row in rows
+    ))  # fmt: skip
 
 
 def citizen_calendar(

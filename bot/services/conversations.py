@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.errors import ApiError
-from bot.db.models import Conversation, ConversationEvent, Message
+from bot.db.models import Conversation, ConversationEvent, Message, utcnow
 from bot.safety.acute import AcuteDetector
 from bot.safety.help import TALK_TO_PERSON_PAYLOAD, acute_help
 from bot.schemas import Button, Link, MessageOut, Meta, Reply, Transcript
@@ -154,6 +154,7 @@ class ConversationService:
         decision = None if draft else self._choose_language(conversation, citizen_message)
         language_note = self._apply_language(conversation, decision) if decision else []
         self.session.add(citizen_message)
+        conversation.updated_at = utcnow()  # retention and statistics count from the last activity
         self.session.commit()  # kept even if the assistant cannot be reached
         # Acute help comes first, every time, and does not depend on Rasa being up.
         acute = self._acute_help(conversation, citizen_message)

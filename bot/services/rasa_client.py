@@ -7,6 +7,7 @@ understood. Rasa listens on loopback and the API calls carry the shared token.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -93,6 +94,17 @@ class RasaClient:
         except AssistantUnavailable:
             return False
         return bool(status.get("model_file"))
+
+    def load_model(self, path: Path) -> None:
+        """Rasa swaps to a newly trained model without a restart; conversations carry on."""
+        params = {"token": self._token} if self._token else {}
+        try:
+            response = self._http.put(
+                "/model", params=params, json={"model_file": str(path)}, timeout=600
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise AssistantUnavailable(f"PUT /model: {error}") from error
 
     def actions_ready(self) -> bool:
         try:

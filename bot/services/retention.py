@@ -4,6 +4,8 @@ Social-services secrecy and GDPR allow keeping a chat only as long as it is need
 and a daily job in the app delete conversations (messages and events follow by cascade) whose
 last activity is older than `RETENTION_DAYS` (messages, events, notes and call-back requests
 with them), and Rasa's tracker events for them. Handoff records are kept without the link.
+Each conversation is summed up for the statistics first (`bot.stats.rollup`): the summary holds
+nothing the citizen wrote and stays. The editors' inbox questions go after as many days.
 Bookings lose their name, phone and e-mail `BOOKING_RETENTION_DAYS` after the meeting.
 """
 
@@ -16,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, MetaData, Table, delete, inspect, select, update
 
+from bot.db.batches import batches
 from bot.db.models import (
     AgentNote,
     BookingDraft,
@@ -23,23 +26,33 @@ from bot.db.models import (
     Conversation,
     ConversationEvent,
     Handoff,
+    InboxQuestion,
     Message,
 )
 from bot.db.session import Database, build_engine
 from bot.services.booking import BookingDesk
+from bot.stats.rollup import StatsRollup
 
 log = logging.getLogger(__name__)
 RASA_EVENTS_TABLE = "events"  # Rasa's SQL tracker store
 
 
 def purge(
-    database: Database, rasa_tracker_url: str | None, days: int, now: datetime | None = None
+    database: Database,
+    rasa_tracker_url: str | None,
+    days: int,
+    rollup: StatsRollup,
+    now: datetime | None = None,
 ) -> int:
-    """Deletes conversations idle for more than `days`; returns how many."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    """Deletes conversations idle for more than `days`, after summing them up for the
+    statistics, and the inbox questions as old; returns how many conversations."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=days)
     with database.session() as session:
         ids = list(session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
-        for chunk in _chunks(ids, 500):
+        rollup.conversations(session, ids, now)
+        session.execute(delete(InboxQuestion).where(InboxQuestion.asked_at < cutoff))
+        for chunk in batches(ids):
             session.execute(
                 delete(ConversationEvent).where(ConversationEvent.conversation_id.in_(chunk))
             )
@@ -75,14 +88,10 @@ def _purge_rasa_tracker(url: str, conversation_ids: list[str]) -> None:
             return
         events = Table(RASA_EVENTS_TABLE, MetaData(), autoload_with=engine)
         with engine.begin() as connection:
-            for chunk in _chunks(conversation_ids, 500):
+            for chunk in batches(conversation_ids):
                 connection.execute(delete(events).where(events.c.sender_id.in_(chunk)))
     finally:
         engine.dispose()
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class DailyJobs:

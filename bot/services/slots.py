@@ -13,12 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.db.models import Booking, BookingSlot, ClosedDay, SlotTemplate, as_utc
 from bot.db.session import Database
+from bot.db.upsert import insert_for
 from bot.services.districts import DistrictDirectory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -205,9 +204,7 @@ class SlotCalendar:
         daily, and two may do so at the same moment."""
         if not rows:
             return 0
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(BookingSlot).on_conflict_do_nothing(
+        statement = insert_for(self.session, BookingSlot).on_conflict_do_nothing(
             index_elements=["district", "starts_at"]
         )
         inserted = self.session.connection().execute(statement.returning(BookingSlot.id), rows)

@@ -38,7 +38,7 @@ def test_login_sets_a_secure_http_only_strict_cookie(client: TestClient) -> None
     response = login(client, "anna")
     assert response.status_code == 200
     cookie = response.headers["set-cookie"].lower()
-    for attribute in ("httponly", "secure", "samesite=strict", "path=/agent"):
+    for attribute in ("httponly", "secure", "samesite=strict", "path=/;"):
         assert attribute in cookie
     assert response.json()["role"] == "agent"
     assert "password" not in response.text

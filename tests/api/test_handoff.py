@@ -54,9 +54,9 @@ def add_staff(client: TestClient, username: str, role: str = "agent") -> None:
         accounts.create(username, PASSWORD, role, username.title(), ["sv", "en"])
 
 
-def staff_client(make_client: AppFactory, now: datetime) -> TestClient:
+def staff_client(make_client: AppFactory, now: datetime, **overrides: Any) -> TestClient:
     """The app over https (the staff cookie is Secure) with its clock stopped at `now`."""
-    client = make_client(staff_cookie_secure=True)
+    client = make_client(staff_cookie_secure=True, **overrides)
     client.base_url = httpx.URL("https://testserver")
     components: Components = client.app.state.components  # type: ignore[attr-defined]
     components.clock = lambda: now

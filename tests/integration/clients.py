@@ -19,10 +19,10 @@ PASSWORD = "a password of the integration test"
 Event = tuple[str, dict[str, Any]]
 
 
-def create_agent(stack: Stack, username: str, name: str) -> None:
+def create_agent(stack: Stack, username: str, name: str, role: str = "agent") -> None:
     """With the operator's command, as a deployment would."""
     result = subprocess.run(
-        [BOT, "users", "create", username, "--role", "agent", "--name", name,
+        [BOT, "users", "create", username, "--role", role, "--name", name,
          "--languages", "sv,en", "--password-stdin"],
         input=PASSWORD + "\n", env=stack.env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip

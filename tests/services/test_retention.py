@@ -10,9 +10,12 @@ import sqlalchemy as sa
 from bot.core.config import Settings
 from bot.db.models import Conversation, ConversationEvent, Message
 from bot.db.session import Database, build_engine
+from bot.services.opening_hours import OpeningHours
 from bot.services.retention import purge
+from bot.stats.rollup import StatsRollup
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+ROLLUP = StatsRollup(OpeningHours.load())
 
 
 def _conversation(database: Database, conversation_id: str, last_activity: datetime) -> None:
@@ -56,7 +59,7 @@ def test_purge_deletes_only_conversations_past_retention(database_url: str) -> N
     _conversation(database, "old", NOW - timedelta(days=31))
     _conversation(database, "new", NOW - timedelta(days=29))
 
-    assert purge(database, tracker_url, days=30, now=NOW) == 1
+    assert purge(database, tracker_url, 30, ROLLUP, now=NOW) == 1
 
     with database.session() as session:
         assert [c.id for c in session.scalars(sa.select(Conversation))] == ["new"]
@@ -75,5 +78,5 @@ def test_purge_deletes_only_conversations_past_retention(database_url: str) -> N
 def test_purge_without_a_rasa_table_still_purges_the_app(database_url: str) -> None:
     database = Database(database_url)
     _conversation(database, "old", NOW - timedelta(days=90))
-    assert purge(database, "sqlite://", days=30, now=NOW) == 1
+    assert purge(database, "sqlite://", 30, ROLLUP, now=NOW) == 1
     database.dispose()

@@ -18,6 +18,7 @@ from bot.api.deps import ComponentsDep, SessionDep
 from bot.api.routes.pages import TEMPLATES
 from bot.api.staff import (
     COOKIE,
+    COOKIE_PATH,
     AgentDep,
     AgentDeskDep,
     CurrentSessionDep,
@@ -152,7 +153,7 @@ def login(
         COOKIE,
         done.token,
         max_age=int(components.settings.staff_session_hours * 3600),
-        path="/agent",
+        path=COOKIE_PATH,
         secure=components.settings.staff_cookie_secure,
         httponly=True,
         samesite="strict",
@@ -171,7 +172,7 @@ def logout(
     accounts.logout(request.cookies.get(COOKIE, ""))
     found.user.status = "offline"
     session.commit()
-    response.delete_cookie(COOKIE, path="/agent")
+    response.delete_cookie(COOKIE, path=COOKIE_PATH)
 
 
 @router.get(f"{api}/me", response_model=StaffOut)

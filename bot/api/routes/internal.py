@@ -92,7 +92,10 @@ def answer_question(
         shown = [result.article] if result.article else result.candidates
         session.add(ConversationEvent(
             conversation_id=conversation_id, kind=f"article_{result.decision}",
-            data={"article_ids": [a.id for a in shown], "topic": shown[0].topic},
+            data={
+                "article_ids": [a.id for a in shown], "topic": shown[0].topic,
+                "question": question.text, "language": question.language,
+            },
         ))  # fmt: skip
     return answer
 

@@ -113,6 +113,9 @@
     const edits = me.role === "editor" || me.role === "admin";
     $("canned-heading").hidden = !edits;
     $("canned-editor").hidden = !edits;
+    for (const link of document.querySelectorAll(".editor-only")) {
+      link.hidden = !edits;
+    }
     if (edits) {
       await loadAllCanned();
     }
