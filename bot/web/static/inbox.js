@@ -43,6 +43,9 @@
     const result = form.querySelector(".in-result");
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    result.textContent = action === "article_question"
+      ? "Sparar och bygger om sökindexet – det kan ta en stund …"
+      : "Sparar …";
     try {
       const done = await api("POST", "/inbox/actions", body);
       result.textContent = describe(done);
