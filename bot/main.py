@@ -33,6 +33,7 @@ from bot.api.routes import (
     languages,
     pages,
     stats,
+    subject_access,
 )
 from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import Settings, get_settings
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     for module in (
         conversations, handoff, languages, health, internal, pages, guide, agent, agent_ws,
-        bookings, stats, inbox,
+        bookings, stats, inbox, subject_access,
     ):  # fmt: skip
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

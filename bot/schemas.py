@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
+
+# Row ids fit PostgreSQL's INTEGER; a larger number is refused as invalid input (422) instead
+# of reaching the database and failing there.
+ROW_ID_MAX = 2**31 - 1
+RowId = Annotated[int, Field(ge=1, le=ROW_ID_MAX)]
+RowIdPath = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 
 ConversationState = Literal["bot", "queued", "agent", "closed"]
 Sender = Literal["citizen", "bot", "agent", "system"]

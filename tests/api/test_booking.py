@@ -31,10 +31,15 @@ REFERENCE = re.compile(f"^[{REFERENCE_ALPHABET}]{{6}}$")
 
 @pytest.fixture
 def client(make_client: AppFactory) -> TestClient:
-    """The app with meeting times at Järva (Tue, Wed 09–12) and Skärholmen (Thu 13–15)."""
     client = make_client()
     components: Components = client.app.state.components  # type: ignore[attr-defined]
     components.clock = lambda: MONDAY_MORNING
+    return with_meeting_times(client)
+
+
+def with_meeting_times(client: TestClient) -> TestClient:
+    """Meeting times at Järva (Tue, Wed 09–12) and Skärholmen (Thu 13–15) from 23 November."""
+    components: Components = client.app.state.components  # type: ignore[attr-defined]
     with components.database.session() as session:
         calendar = SlotCalendar(session, components.districts)
         for weekday in (1, 2):

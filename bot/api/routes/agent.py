@@ -29,7 +29,7 @@ from bot.api.staff import (
 )
 from bot.core.errors import ApiError
 from bot.db.models import User, as_utc
-from bot.schemas import HandoffStatus
+from bot.schemas import HandoffStatus, RowIdPath
 from bot.services.agent_desk import HeldChat, QueueEntry
 from bot.services.canned import CannedIn, CannedOut, CannedResponses
 from bot.services.staff import LoginRefused
@@ -281,7 +281,7 @@ def callbacks(agent: AgentDep, desk: AgentDeskDep) -> list[CallbackOut]:
 
 
 @router.post(f"{api}/callbacks/{{callback_id}}/done", status_code=204)
-def callback_done(callback_id: int, agent: AgentDep, desk: AgentDeskDep) -> None:
+def callback_done(callback_id: RowIdPath, agent: AgentDep, desk: AgentDeskDep) -> None:
     desk.callback_done(agent, callback_id)
 
 
@@ -307,7 +307,7 @@ def create_canned(
 
 @router.put(f"{api}/canned/{{canned_id}}", response_model=CannedOut)
 def update_canned(
-    canned_id: int,
+    canned_id: RowIdPath,
     body: CannedIn,
     editor: EditorDep,
     session: SessionDep,
@@ -318,7 +318,7 @@ def update_canned(
 
 @router.delete(f"{api}/canned/{{canned_id}}", status_code=204)
 def delete_canned(
-    canned_id: int, editor: EditorDep, session: SessionDep, components: ComponentsDep
+    canned_id: RowIdPath, editor: EditorDep, session: SessionDep, components: ComponentsDep
 ) -> None:
     CannedResponses(session, components.languages).delete(editor, canned_id)
 

@@ -21,6 +21,7 @@ from bot.api.deps import ComponentsDep, SessionDep
 from bot.api.routes.pages import TEMPLATES
 from bot.api.staff import AdminDep, AgentDep
 from bot.core.errors import ApiError
+from bot.schemas import RowIdPath
 from bot.services.booking import BookingDesk, calendar_key
 from bot.services.booking_exports import (
     BookingRow,
@@ -254,7 +255,7 @@ def add_template(
 
 @router.delete(f"{api}/slots/templates/{{template_id}}", status_code=204)
 def remove_template(
-    template_id: int,
+    template_id: RowIdPath,
     admin: AdminDep,
     components: ComponentsDep,
     session: SessionDep,
@@ -284,7 +285,7 @@ def close_day(
 
 @router.delete(f"{api}/slots/closed-days/{{closed_day_id}}", status_code=204)
 def reopen_day(
-    closed_day_id: int,
+    closed_day_id: RowIdPath,
     admin: AdminDep,
     components: ComponentsDep,
     session: SessionDep,

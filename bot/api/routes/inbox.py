@@ -24,6 +24,7 @@ from bot.catalogue.articles import TOPICS
 from bot.catalogue.search import rebuild_index
 from bot.core.errors import ApiError
 from bot.db.models import AuditEntry, InboxQuestion, TrainingJob
+from bot.schemas import RowId
 from bot.services.content_edits import ContentEditError, ContentFiles, FileEdit
 from bot.services.staff import audit
 from bot.stats.inbox import MAX_OPEN, Inbox, QuestionGroup
@@ -47,7 +48,7 @@ class GroupOut(BaseModel):
 
 class InboxActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    event_ids: list[int] = Field(min_length=1, max_length=MAX_OPEN)
+    event_ids: list[RowId] = Field(min_length=1, max_length=MAX_OPEN)
     action: Literal["article_question", "nlu_example", "out_of_scope", "draft_article"]
     text: str = Field("", max_length=300, description="The wording to add; the group's first.")
     language: str = Field("sv", max_length=16)

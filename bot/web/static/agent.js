@@ -116,6 +116,9 @@
     for (const link of document.querySelectorAll(".editor-only")) {
       link.hidden = !edits;
     }
+    for (const link of document.querySelectorAll(".admin-only")) {
+      link.hidden = me.role !== "admin";
+    }
     if (edits) {
       await loadAllCanned();
     }
@@ -342,6 +345,7 @@
       meta.push("Orsak: " + (REASONS[chat.reason] || chat.reason));
     }
     meta.push(chat.held_by_you ? "Du har chatten" : chat.state === "queued" ? "Väntar" : "Status: " + chat.state);
+    meta.push("Referens: " + chat.conversation_id);
     $("chat-meta").textContent = meta.join(" · ");
     const waiting = chat.state === "queued";
     $("accept").hidden = !waiting;

@@ -1,0 +1,111 @@
+"""Everything stored about one conversation, for a data-subject access request (GDPR art. 15).
+
+A citizen who asks what the city holds about their chat names it by its reference (the
+conversation id an agent sees in the console) or by the reference of a meeting they booked.
+The export is one JSON document: the conversation, its messages, events, handoffs, internal
+notes, call-back requests, bookings, inbox questions and who opened it (the audit log, which
+names the recipients). Secrets that are not the citizen's data are left out: the hash of the
+chat token and the search vectors. Social-services secrecy may still require a handläggare to
+review the notes before the document is handed over; the export says so.
+
+Usage:
+    document = SubjectAccess(session).export("3f0c…")      # or .export(booking_reference="K7Q…")
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    AgentNote,
+    AuditEntry,
+    Base,
+    Booking,
+    CallbackRequest,
+    Conversation,
+    ConversationEvent,
+    Handoff,
+    InboxQuestion,
+    Message,
+    as_utc,
+)
+
+NOT_THE_CITIZENS = {"token_hash", "vector", "password_hash"}
+REVIEW_NOTE = (
+    "Utdrag enligt artikel 15 GDPR. Interna anteckningar kan omfattas av socialtjänstsekretess "
+    "(OSL 26 kap.) och ska granskas av en handläggare innan utdraget lämnas ut."
+)
+
+
+class SubjectAccessError(LookupError):
+    """The conversation or booking named is not (or no longer) stored."""
+
+
+class SubjectAccess:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def find(self, conversation_id: str = "", booking_reference: str = "") -> Conversation:
+        """The conversation named by its id or by a booking made in it."""
+        if booking_reference:
+            booking = self.session.scalar(
+                select(Booking).where(Booking.reference == booking_reference.strip().upper())
+            )
+            if booking is None:
+                raise SubjectAccessError(f"Ingen bokning har referensen {booking_reference!r}.")
+            if booking.conversation_id is None:
+                raise SubjectAccessError(
+                    "Bokningen finns, men chatten den gjordes i är raderad (gallrad)."
+                )
+            conversation_id = booking.conversation_id
+        conversation = self.session.get(Conversation, conversation_id.strip())
+        if conversation is None:
+            raise SubjectAccessError(
+                f"Ingen chatt med referensen {conversation_id!r} finns (kanske redan gallrad)."
+            )
+        return conversation
+
+    def export(
+        self, conversation_id: str = "", booking_reference: str = "", now: datetime | None = None
+    ) -> dict[str, Any]:
+        conversation = self.find(conversation_id, booking_reference)
+        key = conversation.id
+
+        def rows(model: type[Base], column: Any, order: Any) -> list[dict[str, Any]]:
+            found = self.session.scalars(select(model).where(column == key).order_by(order))
+            return [_plain(row) for row in found]
+
+        return {
+            "exported_at": (now or datetime.now(UTC)).isoformat(),
+            "note": REVIEW_NOTE,
+            "conversation": _plain(conversation),
+            "messages": rows(Message, Message.conversation_id, Message.id),
+            "events": rows(
+                ConversationEvent, ConversationEvent.conversation_id, ConversationEvent.id
+            ),
+            "handoffs": rows(Handoff, Handoff.conversation_id, Handoff.id),
+            "agent_notes": rows(AgentNote, AgentNote.conversation_id, AgentNote.id),
+            "callback_requests": rows(
+                CallbackRequest, CallbackRequest.conversation_id, CallbackRequest.id
+            ),
+            "bookings": rows(Booking, Booking.conversation_id, Booking.id),
+            "inbox_questions": rows(
+                InboxQuestion, InboxQuestion.conversation_id, InboxQuestion.event_id
+            ),
+            "access_log": rows(AuditEntry, AuditEntry.conversation_id, AuditEntry.id),
+        }
+
+
+def _plain(row: Base) -> dict[str, Any]:
+    """A row's columns as JSON values, without the secrets that are not the citizen's data."""
+    plain: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        if column.key in NOT_THE_CITIZENS:
+            continue
+        value = getattr(row, column.key)
+        plain[column.key] = as_utc(value).isoformat() if isinstance(value, datetime) else value
+    return plain
