@@ -14,7 +14,7 @@ PIP_FLAGS := --disable-pip-version-check --progress-bar on
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help run test setup venvs db model browser lint typecheck validate pytest \
-        conversation-test knowledge-check content-check index eval bench bench-handoff lock clean
+        conversation-test knowledge-check content-check index acute eval bench bench-handoff lock clean
 
 help:
 	@echo "make run    set up everything and start Guiderum on http://127.0.0.1:$${PORT:-8000}"
@@ -48,7 +48,7 @@ model: venvs
 	$(call step,Rasa model)
 	$(APP)/bot model train
 
-setup: venvs db model index
+setup: venvs db model index acute
 
 run: setup
 	$(call step,Starting Rasa, the action server and the app (Ctrl-C stops them all))
@@ -103,6 +103,10 @@ content-check: $(APP_VENV)/.installed
 index: $(APP_VENV)/.installed
 	$(call step,Search index of the catalogue)
 	$(APP)/bot knowledge index
+
+acute: $(APP_VENV)/.installed
+	$(call step,Acute-situation classifier (trained once per change of its examples))
+	$(APP)/bot safety train
 
 eval: model index
 	$(call step,Evaluation on held-out questions)

@@ -299,6 +299,14 @@ def content_eval(
     typer.echo(language_evaluation.table(scores))
 
 
+@safety_app.command("train")
+def safety_train() -> None:
+    """Train the acute classifier now (about a minute) so the app starts in seconds."""
+    started = time.monotonic()
+    AcuteDetector(E5Embedder()).warm_up()
+    typer.echo(f"Acute classifier ready in {time.monotonic() - started:.1f} s.")
+
+
 @safety_app.command("eval")
 def safety_eval() -> None:
     """Acute recall and false alarms per language on the held-out messages."""

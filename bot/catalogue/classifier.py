@@ -30,6 +30,7 @@ class SoftmaxClassifier:
     ) -> SoftmaxClassifier:
         """`balanced` weighs every label equally however many examples it has, so a large
         class (such as "none") does not drown small ones."""
+        vectors = vectors.astype(np.float64)  # once, not in every step against the weights
         names = sorted(set(labels))
         if not names:
             return cls(np.zeros((vectors.shape[1], 0)), np.zeros(0), [])

@@ -18,6 +18,8 @@ Editors can add phrases and examples; the held-out test set is in `tests/eval/`.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import threading
 import zlib
@@ -31,9 +33,11 @@ import yaml
 from bot.catalogue.classifier import SoftmaxClassifier
 from bot.catalogue.embeddings import Embedder, Vectors
 from bot.catalogue.normalise import fold
+from bot.core.config import PROJECT_ROOT
 from bot.services.domain import NLU_DIR, nlu_examples
 
 HERE = Path(__file__).resolve().parent
+CACHE_DIR = PROJECT_ROOT / "var" / "cache"
 KINDS = ("suicide", "violence", "child", "no_food_shelter")
 NONE = "none"
 
@@ -144,6 +148,33 @@ def _load_patterns(path: Path) -> list[tuple[str, re.Pattern[str]]]:
 
 
 def _train(path: Path, embedder: Embedder, everyday: list[Path]) -> SoftmaxClassifier:
+    """Trains once per content: a minute of CPU, so every app process after the first (and
+    every restart) loads the weights saved under var/cache/ for the same examples."""
+    recipe = hashlib.sha256(
+        f"{embedder.name} {NGRAM_DIMENSIONS} {NGRAM_WEIGHT} {SoftmaxClassifier.STEPS}".encode()
+    )
+    for file in [path, *everyday]:
+        recipe.update(file.read_bytes())
+    cached = CACHE_DIR / f"acute-{recipe.hexdigest()[:20]}.npz"
+    if cached.exists():
+        with np.load(cached) as saved:
+            return SoftmaxClassifier(
+                saved["weights"], saved["bias"], [str(x) for x in saved["labels"]]
+            )
+    classifier = _fit(path, embedder, everyday)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez(
+        temporary,
+        weights=classifier.weights,
+        bias=classifier.bias,
+        labels=np.array(classifier.labels),
+    )
+    temporary.replace(cached)  # another process never reads a half-written file
+    return classifier
+
+
+def _fit(path: Path, embedder: Embedder, everyday: list[Path]) -> SoftmaxClassifier:
     examples: list[dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]
     texts = [e["text"] for e in examples] + [t for file in everyday for t in _small_talk(file)]
     labels = [e["acute"] for e in examples] + [NONE] * (len(texts) - len(examples))
