@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -51,9 +51,10 @@ class SubjectAccess:
 
     def find(self, conversation_id: str = "", booking_reference: str = "") -> Conversation:
         """The conversation named by its id or by a booking made in it."""
+        conversation_id, booking_reference = conversation_id.strip(), booking_reference.strip()
         if booking_reference:
             booking = self.session.scalar(
-                select(Booking).where(Booking.reference == booking_reference.strip().upper())
+                select(Booking).where(Booking.reference == booking_reference.upper())
             )
             if booking is None:
                 raise SubjectAccessError(f"Ingen bokning har referensen {booking_reference!r}.")
@@ -62,7 +63,7 @@ class SubjectAccess:
                     "Bokningen finns, men chatten den gjordes i är raderad (gallrad)."
                 )
             conversation_id = booking.conversation_id
-        conversation = self.session.get(Conversation, conversation_id.strip())
+        conversation = self.session.get(Conversation, conversation_id)
         if conversation is None:
             raise SubjectAccessError(
                 f"Ingen chatt med referensen {conversation_id!r} finns (kanske redan gallrad)."
@@ -73,30 +74,28 @@ class SubjectAccess:
         self, conversation_id: str = "", booking_reference: str = "", now: datetime | None = None
     ) -> dict[str, Any]:
         conversation = self.find(conversation_id, booking_reference)
-        key = conversation.id
 
-        def rows(model: type[Base], column: Any, order: Any) -> list[dict[str, Any]]:
-            found = self.session.scalars(select(model).where(column == key).order_by(order))
+        def rows(model: type[Base]) -> list[dict[str, Any]]:
+            """The model's rows for this conversation, oldest first (by primary key)."""
+            found = self.session.scalars(
+                select(model)
+                .where(model.__table__.c.conversation_id == conversation.id)
+                .order_by(*inspect(model).primary_key)
+            )
             return [_plain(row) for row in found]
 
         return {
             "exported_at": (now or datetime.now(UTC)).isoformat(),
             "note": REVIEW_NOTE,
             "conversation": _plain(conversation),
-            "messages": rows(Message, Message.conversation_id, Message.id),
-            "events": rows(
-                ConversationEvent, ConversationEvent.conversation_id, ConversationEvent.id
-            ),
-            "handoffs": rows(Handoff, Handoff.conversation_id, Handoff.id),
-            "agent_notes": rows(AgentNote, AgentNote.conversation_id, AgentNote.id),
-            "callback_requests": rows(
-                CallbackRequest, CallbackRequest.conversation_id, CallbackRequest.id
-            ),
-            "bookings": rows(Booking, Booking.conversation_id, Booking.id),
-            "inbox_questions": rows(
-                InboxQuestion, InboxQuestion.conversation_id, InboxQuestion.event_id
-            ),
-            "access_log": rows(AuditEntry, AuditEntry.conversation_id, AuditEntry.id),
+            "messages": rows(Message),
+            "events": rows(ConversationEvent),
+            "handoffs": rows(Handoff),
+            "agent_notes": rows(AgentNote),
+            "callback_requests": rows(CallbackRequest),
+            "bookings": rows(Booking),
+            "inbox_questions": rows(InboxQuestion),
+            "access_log": rows(AuditEntry),
         }
 
 

@@ -51,12 +51,14 @@ def test_an_admin_exports_a_chat_found_by_its_booking(
     assert "sekretess" in document["note"]
     by_id = client.get(EXPORT, params={"conversation": conversation_id}, headers=admin)
     assert json.loads(by_id.content)["messages"] == document["messages"]
+    pasted = {"conversation": f" {conversation_id} ", "booking": " "}  # copied with spaces
+    assert client.get(EXPORT, params=pasted, headers=admin).status_code == 200
     components: Components = client.app.state.components  # type: ignore[attr-defined]
     with components.database.session() as session:
         exports = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "subject_access_export")
         ).all()
-    assert [(e.username, e.conversation_id) for e in exports] == [("admin", conversation_id)] * 2
+    assert [(e.username, e.conversation_id) for e in exports] == [("admin", conversation_id)] * 3
 
 
 def test_only_an_admin_may_export(client: TestClient, fake_rasa: FakeRasa) -> None:
