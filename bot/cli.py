@@ -303,14 +303,20 @@ def content_eval(
 def safety_train() -> None:
     """Train the acute classifier now (about a minute) so the app starts in seconds."""
     started = time.monotonic()
-    AcuteDetector(E5Embedder()).warm_up()
+    AcuteDetector(E5Embedder(), cache_dir=get_settings().cache_dir).warm_up()
     typer.echo(f"Acute classifier ready in {time.monotonic() - started:.1f} s.")
 
 
 @safety_app.command("eval")
 def safety_eval() -> None:
     """Acute recall and false alarms per language on the held-out messages."""
-    typer.echo(table(evaluate_acute(AcuteDetector(E5Embedder()), load_messages())))
+    typer.echo(
+        table(
+            evaluate_acute(
+                AcuteDetector(E5Embedder(), cache_dir=get_settings().cache_dir), load_messages()
+            )
+        )
+    )
 
 
 @app.command()

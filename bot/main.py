@@ -63,10 +63,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 
 @lru_cache
-def _shared_models() -> tuple[E5Embedder, AcuteDetector]:
+def _shared_models(cache_dir: Path) -> tuple[E5Embedder, AcuteDetector]:
     """One embedding model and one acute detector per process (they hold no request state)."""
     embedder = E5Embedder()
-    return embedder, AcuteDetector(embedder)
+    return embedder, AcuteDetector(embedder, cache_dir=cache_dir)
 
 
 @lru_cache
@@ -79,7 +79,7 @@ def _utc_now() -> datetime:
 
 
 def build_components(settings: Settings) -> Components:
-    embedder, acute = _shared_models()
+    embedder, acute = _shared_models(settings.cache_dir)
     languages = LanguageRegistry.load(default=settings.default_language)
     hours = OpeningHours.load(settings.opening_hours_path)
     database = Database(settings.database_url)

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
         30, description="Days after the last activity before a conversation is deleted."
     )
     model_dir: Path = Field(PROJECT_ROOT / "models", description="Where trained models live.")
+    cache_dir: Path = Field(
+        PROJECT_ROOT / "var" / "cache",
+        description="Derived files kept between runs (the acute classifier's trained weights).",
+    )
     redis_url: str = Field(
         "",
         description="Redis for real-time events between app processes (e.g. "

@@ -33,11 +33,9 @@ import yaml
 from bot.catalogue.classifier import SoftmaxClassifier
 from bot.catalogue.embeddings import Embedder, Vectors
 from bot.catalogue.normalise import fold
-from bot.core.config import PROJECT_ROOT
 from bot.services.domain import NLU_DIR, nlu_examples
 
 HERE = Path(__file__).resolve().parent
-CACHE_DIR = PROJECT_ROOT / "var" / "cache"
 KINDS = ("suicide", "violence", "child", "no_food_shelter")
 NONE = "none"
 
@@ -51,7 +49,7 @@ class AcuteFinding:
 
 class AcuteDetector:
     """Usage:
-    detector = AcuteDetector(E5Embedder())
+    detector = AcuteDetector(E5Embedder(), cache_dir=Path("var/cache"))
     detector.detect("jag vill inte leva längre")  # -> AcuteFinding("suicide", "phrase", …)
     """
 
@@ -66,13 +64,17 @@ class AcuteDetector:
         phrases_file: Path = HERE / "acute_phrases.yml",
         examples_file: Path = HERE / "acute_examples.yml",
         everyday_files: list[Path] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
+        """`cache_dir` keeps the trained weights between processes; without it every new
+        detector trains again (a minute), which only tests with their own files want."""
         self.embedder = embedder
         self._phrases_file = phrases_file
         self._examples_file = examples_file
         self._everyday_files = (
             sorted(NLU_DIR.glob("*/smalltalk.yml")) if everyday_files is None else everyday_files
         )
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._patterns: list[tuple[str, re.Pattern[str]]] | None = None
         self._classifier: SoftmaxClassifier | None = None
@@ -82,7 +84,9 @@ class AcuteDetector:
         with self._lock:
             if self._patterns is None or self._classifier is None:
                 self._patterns = _load_patterns(self._phrases_file)
-                self._classifier = _train(self._examples_file, self.embedder, self._everyday_files)
+                self._classifier = _train(
+                    self._examples_file, self.embedder, self._everyday_files, self._cache_dir
+                )
             return self._patterns, self._classifier
 
     def detect(self, text: str) -> AcuteFinding | None:
@@ -147,15 +151,19 @@ def _load_patterns(path: Path) -> list[tuple[str, re.Pattern[str]]]:
     return patterns
 
 
-def _train(path: Path, embedder: Embedder, everyday: list[Path]) -> SoftmaxClassifier:
+def _train(
+    path: Path, embedder: Embedder, everyday: list[Path], cache_dir: Path | None
+) -> SoftmaxClassifier:
     """Trains once per content: a minute of CPU, so every app process after the first (and
-    every restart) loads the weights saved under var/cache/ for the same examples."""
+    every restart) loads the weights saved in `cache_dir` for the same examples."""
+    if cache_dir is None:
+        return _fit(path, embedder, everyday)
     recipe = hashlib.sha256(
         f"{embedder.name} {NGRAM_DIMENSIONS} {NGRAM_WEIGHT} {SoftmaxClassifier.STEPS}".encode()
     )
     for file in [path, *everyday]:
         recipe.update(file.read_bytes())
-    cached = CACHE_DIR / f"acute-{recipe.hexdigest()[:20]}.npz"
+    cached = cache_dir / f"acute-{recipe.hexdigest()[:20]}.npz"
     if cached.exists():
         with np.load(cached) as saved:
             return SoftmaxClassifier(
