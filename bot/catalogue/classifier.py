@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from bot.catalogue.embeddings import Vectors
@@ -48,6 +51,21 @@ class SoftmaxClassifier:
             )
             bias -= cls.LEARNING_RATE * error.mean(axis=0)
         return cls(weights, bias, names)
+
+    def arrays(self, prefix: str = "") -> dict[str, Any]:
+        """The model as named arrays for `np.savez`, in a file of its own or inside a larger
+        one (the search index keeps its classifier next to its vectors)."""
+        return {
+            f"{prefix}weights": self.weights,
+            f"{prefix}bias": self.bias,
+            f"{prefix}labels": np.array(self.labels),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Any], prefix: str = "") -> SoftmaxClassifier:
+        """The model saved by `arrays`, e.g. from `np.load(path)`."""
+        labels = [str(label) for label in arrays[f"{prefix}labels"]]
+        return cls(arrays[f"{prefix}weights"], arrays[f"{prefix}bias"], labels)
 
     def probabilities(self, query: np.ndarray) -> dict[str, float]:
         if not self.labels:

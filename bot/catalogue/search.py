@@ -188,9 +188,7 @@ class SearchIndex:
             query_vectors=self.query_vectors,
             passages=np.array(json.dumps([asdict(p) for p in self.passages])),
             embedder=np.array(self.embedder_name),
-            classifier_weights=self.classifier.weights,
-            classifier_bias=self.classifier.bias,
-            classifier_articles=np.array(self.classifier.labels),
+            **self.classifier.arrays(prefix="classifier_"),
         )
         temporary.replace(path)  # readers never see a half-written index
 
@@ -198,10 +196,7 @@ class SearchIndex:
     def load(cls, path: Path) -> SearchIndex:
         with np.load(path) as data:
             passages = [Passage(**p) for p in json.loads(str(data["passages"]))]
-            classifier = SoftmaxClassifier(
-                data["classifier_weights"], data["classifier_bias"],
-                [str(a) for a in data["classifier_articles"]],
-            )  # fmt: skip
+            classifier = SoftmaxClassifier.from_arrays(data, prefix="classifier_")
             return cls(
                 passages, data["vectors"], str(data["embedder"]), data["query_vectors"], classifier
             )

@@ -168,18 +168,11 @@ def _train(
     cached = cache_dir / f"acute-{recipe.hexdigest()[:20]}.npz"
     if cached.exists():
         with np.load(cached) as saved:
-            return SoftmaxClassifier(
-                saved["weights"], saved["bias"], [str(x) for x in saved["labels"]]
-            )
+            return SoftmaxClassifier.from_arrays(saved)
     classifier = _fit(path, embedder, everyday)
     cached.parent.mkdir(parents=True, exist_ok=True)
     temporary = cached.with_suffix(f".{os.getpid()}.tmp.npz")
-    np.savez(
-        temporary,
-        weights=classifier.weights,
-        bias=classifier.bias,
-        labels=np.array(classifier.labels),
-    )
+    np.savez(temporary, **classifier.arrays())
     temporary.replace(cached)  # another process never reads a half-written file
     return classifier
 
