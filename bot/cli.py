@@ -299,24 +299,23 @@ def content_eval(
     typer.echo(language_evaluation.table(scores))
 
 
+def _acute_detector() -> AcuteDetector:
+    """The app's detector, with the weights `make setup` trained kept in CACHE_DIR."""
+    return AcuteDetector(E5Embedder(), cache_dir=get_settings().cache_dir)
+
+
 @safety_app.command("train")
 def safety_train() -> None:
     """Train the acute classifier now (about a minute) so the app starts in seconds."""
     started = time.monotonic()
-    AcuteDetector(E5Embedder(), cache_dir=get_settings().cache_dir).warm_up()
+    _acute_detector().warm_up()
     typer.echo(f"Acute classifier ready in {time.monotonic() - started:.1f} s.")
 
 
 @safety_app.command("eval")
 def safety_eval() -> None:
     """Acute recall and false alarms per language on the held-out messages."""
-    typer.echo(
-        table(
-            evaluate_acute(
-                AcuteDetector(E5Embedder(), cache_dir=get_settings().cache_dir), load_messages()
-            )
-        )
-    )
+    typer.echo(table(evaluate_acute(_acute_detector(), load_messages())))
 
 
 @app.command()

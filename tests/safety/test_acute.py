@@ -101,3 +101,30 @@ def test_out_of_hours_the_number_that_answers_comes_first() -> None:
     assert [link.url for link in night.links] == ["tel:+46850840000", "tel:112", "tel:+46850800508"]
     violence = acute_help("violence", english, load_contacts(), contact_centre_open=False)
     assert violence.links[0].url == "tel:112"
+
+
+def test_trained_weights_are_kept_per_version_of_the_examples(tmp_path: Path) -> None:
+    examples = tmp_path / "examples.yml"
+    examples.write_text(
+        "examples:\n"
+        '  - {lang: sv, acute: suicide, text: "jag vill inte leva"}\n'
+        '  - {lang: sv, acute: none, text: "när kommer pengarna"}\n'
+    )
+    cache = tmp_path / "cache"
+
+    def trained() -> AcuteDetector:
+        detector = AcuteDetector(
+            E5Embedder(), examples_file=examples, everyday_files=[], cache_dir=cache
+        )
+        detector.warm_up()
+        return detector
+
+    first = trained()
+    assert len(list(cache.glob("acute-*.npz"))) == 1
+    again = trained()  # a second process: loads, same weights
+    assert again.warm_up()[1].labels == first.warm_up()[1].labels
+    assert (again.warm_up()[1].weights == first.warm_up()[1].weights).all()
+    with examples.open("a") as file:
+        file.write('  - {lang: sv, acute: none, text: "hur överklagar jag"}\n')
+    trained()  # the examples changed: trained again, kept beside the old weights
+    assert len(list(cache.glob("acute-*.npz"))) == 2
