@@ -52,6 +52,12 @@ class SoftmaxClassifier:
             bias -= cls.LEARNING_RATE * error.mean(axis=0)
         return cls(weights, bias, names)
 
+    @classmethod
+    def recipe(cls) -> str:
+        """Every setting that changes the trained weights, for keys of saved models: a setting
+        added here also retrains what was saved with the old ones."""
+        return f"{cls.STEPS} {cls.SCALE} {cls.LEARNING_RATE} {cls.L2}"
+
     def arrays(self, prefix: str = "") -> dict[str, Any]:
         """The model as named arrays for `np.savez`, in a file of its own or inside a larger
         one (the search index keeps its classifier next to its vectors)."""

@@ -160,10 +160,8 @@ def _train(
     every restart) loads the weights saved in `cache_dir` for the same examples."""
     if cache_dir is None:
         return _fit(path, embedder, everyday)
-    training = SoftmaxClassifier  # every setting that changes the weights is in the key
     recipe = hashlib.sha256(
-        f"{embedder.name} {NGRAM_DIMENSIONS} {NGRAM_WEIGHT} {training.STEPS} {training.SCALE} "
-        f"{training.LEARNING_RATE} {training.L2}".encode()
+        f"{embedder.name} {NGRAM_DIMENSIONS} {NGRAM_WEIGHT} {SoftmaxClassifier.recipe()}".encode()
     )
     for file in [path, *everyday]:
         recipe.update(file.read_bytes())

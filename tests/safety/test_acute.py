@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.catalogue.classifier import SoftmaxClassifier
 from bot.catalogue.embeddings import E5Embedder
 from bot.core.config import get_settings
 from bot.safety.acute import AcuteDetector
@@ -103,28 +104,46 @@ def test_out_of_hours_the_number_that_answers_comes_first() -> None:
     assert violence.links[0].url == "tel:112"
 
 
-def test_trained_weights_are_kept_per_version_of_the_examples(tmp_path: Path) -> None:
+@pytest.fixture
+def tiny_examples(tmp_path: Path) -> Path:
     examples = tmp_path / "examples.yml"
     examples.write_text(
         "examples:\n"
         '  - {lang: sv, acute: suicide, text: "jag vill inte leva"}\n'
         '  - {lang: sv, acute: none, text: "när kommer pengarna"}\n'
     )
+    return examples
+
+
+def _trained(examples: Path, cache: Path) -> AcuteDetector:
+    detector = AcuteDetector(
+        E5Embedder(), examples_file=examples, everyday_files=[], cache_dir=cache
+    )
+    detector.warm_up()
+    return detector
+
+
+def test_trained_weights_are_kept_per_version_of_the_examples(
+    tiny_examples: Path, tmp_path: Path
+) -> None:
     cache = tmp_path / "cache"
-
-    def trained() -> AcuteDetector:
-        detector = AcuteDetector(
-            E5Embedder(), examples_file=examples, everyday_files=[], cache_dir=cache
-        )
-        detector.warm_up()
-        return detector
-
-    first = trained()
+    first = _trained(tiny_examples, cache)
     assert len(list(cache.glob("acute-*.npz"))) == 1
-    again = trained()  # a second process: loads, same weights
+    again = _trained(tiny_examples, cache)  # a second process: loads, same weights
     assert again.warm_up()[1].labels == first.warm_up()[1].labels
     assert (again.warm_up()[1].weights == first.warm_up()[1].weights).all()
-    with examples.open("a") as file:
+    with tiny_examples.open("a") as file:
         file.write('  - {lang: sv, acute: none, text: "hur överklagar jag"}\n')
-    trained()  # the examples changed: trained again, kept beside the old weights
+    _trained(tiny_examples, cache)  # the examples changed: trained again, kept beside the old
+    assert len(list(cache.glob("acute-*.npz"))) == 2
+
+
+@pytest.mark.parametrize("setting", ["STEPS", "SCALE", "LEARNING_RATE", "L2"])
+def test_changing_a_training_setting_trains_again(
+    tiny_examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    cache = tmp_path / "cache"
+    _trained(tiny_examples, cache)
+    monkeypatch.setattr(SoftmaxClassifier, setting, getattr(SoftmaxClassifier, setting) * 2)
+    _trained(tiny_examples, cache)  # stale weights from the old setting must not be loaded
     assert len(list(cache.glob("acute-*.npz"))) == 2
