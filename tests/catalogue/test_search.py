@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue.articles import load_catalogue
-from bot.catalogue.embeddings import E5Embedder, Vectors
+from bot.catalogue.embeddings import E5Embedder
 from bot.catalogue.normalise import fold, search_terms
 from bot.catalogue.search import SearchIndex, catalogue_passages
+from tests.embedders import CountingEmbedder
 
 ARTICLES = {
     "riksnormen": (
@@ -55,16 +56,6 @@ reviewed: {{date: 2026-11-01, by: Redaktionen, notes: []}}
 ---
 {summary} Mer text om detta för den som vill läsa mer här.
 """
-
-
-class CountingEmbedder(E5Embedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.embedded = 0
-
-    def passages(self, texts: list[str]) -> Vectors:
-        self.embedded += len(texts)
-        return super().passages(texts)
 
 
 @pytest.fixture(scope="module")
@@ -121,14 +112,14 @@ def test_saved_index_loads_and_searches_the_same(
 def test_rebuild_embeds_only_changed_passages(
     index: SearchIndex, embedder: CountingEmbedder, tmp_path: Path
 ) -> None:
-    before = embedder.embedded
+    before = embedder.embedded_passages
     changed = [*index.passages[:-1], index.passages[-1].__class__(
         **{**index.passages[-1].__dict__, "text": "En helt ny mening om socialjouren."}
     )]  # fmt: skip
     index.save(tmp_path / "index.npz")
     known = SearchIndex.known_vectors(tmp_path / "index.npz", embedder.name)
     SearchIndex.build(changed, embedder, known)
-    assert embedder.embedded - before == 1
+    assert embedder.embedded_passages - before == 1
 
 
 def test_search_terms_fold_accents_and_lemmatise() -> None:

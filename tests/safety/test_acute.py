@@ -14,6 +14,7 @@ from bot.safety.evaluation import evaluate_acute, load_messages
 from bot.safety.help import acute_help
 from bot.services.contacts import load_contacts
 from bot.services.languages import LanguageRegistry
+from tests.embedders import CountingEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def tiny_examples(tmp_path: Path) -> Path:
 
 def _trained(examples: Path, cache: Path) -> AcuteDetector:
     detector = AcuteDetector(
-        E5Embedder(), examples_file=examples, everyday_files=[], cache_dir=cache
+        CountingEmbedder(), examples_file=examples, everyday_files=[], cache_dir=cache
     )
     detector.warm_up()
     return detector
@@ -130,6 +131,8 @@ def test_trained_weights_are_kept_per_version_of_the_examples(
     first = _trained(tiny_examples, cache)
     assert len(list(cache.glob("acute-*.npz"))) == 1
     again = _trained(tiny_examples, cache)  # a second process: loads, same weights
+    assert isinstance(again.embedder, CountingEmbedder)
+    assert again.embedder.embedded_queries == 0
     assert again.warm_up()[1].labels == first.warm_up()[1].labels
     assert (again.warm_up()[1].weights == first.warm_up()[1].weights).all()
     with tiny_examples.open("a") as file:
