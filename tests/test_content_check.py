@@ -10,7 +10,7 @@ from bot.catalogue.articles import load_catalogue
 from bot.content_check import LanguageReport, check_content
 from bot.services.languages import LanguageRegistry
 from bot.services.responses import ResponseCatalog
-from tests.catalogue.test_search import SV
+from tests.catalogue.small_catalogue import write_swedish_article
 
 TRANSLATION = """---
 id: {id}
@@ -28,13 +28,9 @@ Body.
 @pytest.fixture
 def catalogue_dir(tmp_path: Path) -> Path:
     for article_id in ("normen", "overklaga"):
-        folder = tmp_path / "articles" / article_id
-        folder.mkdir(parents=True)
-        (folder / "sv.md").write_text(
-            SV.format(id=article_id, topic="norm", title="Titel", summary="Kort svar.",
-                      questions=["En fråga?"], until="null"),
-            encoding="utf-8",
-        )  # fmt: skip
+        write_swedish_article(
+            tmp_path / "articles", article_id, "norm", "Titel", "Kort svar.", ["En fråga?"]
+        )
     # Finnish: one article up to date, one translated before the Swedish review (stale).
     for article_id, made in (("normen", "2026-11-01"), ("overklaga", "2026-10-01")):
         (tmp_path / "articles" / article_id / "fi.md").write_text(

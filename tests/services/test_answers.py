@@ -12,18 +12,13 @@ from bot.catalogue.articles import load_catalogue
 from bot.catalogue.embeddings import E5Embedder
 from bot.catalogue.search import SearchIndex, catalogue_passages
 from bot.services.answers import CatalogueSearch
-from tests.catalogue.test_search import SV
+from tests.catalogue.small_catalogue import write_swedish_article
 
 TODAY = date(2026, 11, 24)
 
 
 def add_article(root: Path, article_id: str, topic: str, title: str, summary: str) -> None:
-    (root / article_id).mkdir(parents=True)
-    (root / article_id / "sv.md").write_text(
-        SV.format(id=article_id, topic=topic, title=title, summary=summary,
-                  questions=[title], until="null"),
-        encoding="utf-8",
-    )  # fmt: skip
+    write_swedish_article(root, article_id, topic, title, summary, [title])
 
 
 def publish(root: Path, index_path: Path, embedder: E5Embedder) -> None:
